@@ -1,0 +1,9 @@
+import type { Rule } from './rule';
+import { sfForceRestartOn } from './sf-force-restart-on';
+import { sfMitsMissing } from './sf-mits-missing';
+import { sfVersionTooLow } from './sf-version-too-low';
+
+/** Every rule, in the order their findings are reported. */
+export const RULES: readonly Rule[] = [sfMitsMissing, sfVersionTooLow, sfForceRestartOn];
+
+export type { Rule };

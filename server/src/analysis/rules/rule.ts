@@ -1,0 +1,12 @@
+import type { TemplateContext } from '../template-context';
+import type { Finding, Severity } from '../types';
+
+/** One rule: its id is the diagnostic code, the settings key and the doc page's name. */
+export interface Rule {
+  id: string;
+  /** The severity the rule reports with when nothing escalates it. */
+  defaultSeverity: Severity;
+  /** One line, for the README, the CLI's JSON and SARIF rule metadata. */
+  description: string;
+  check(template: TemplateContext): Finding[];
+}

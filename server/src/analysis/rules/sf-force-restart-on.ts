@@ -1,0 +1,30 @@
+// forceRestart is needed once, for the upgrade that enables the token service; left on, every later upgrade restarts every node.
+import { getNodePath } from 'jsonc-parser';
+import { rangeOf } from '../json-nodes';
+import type { Finding } from '../types';
+import type { Rule } from './rule';
+import { origin } from './value-origin';
+
+export const sfForceRestartOn: Rule = {
+  id: 'sf-force-restart-on',
+  defaultSeverity: 'warning',
+  description: 'upgradeDescription.forceRestart is true, so every upgrade restarts every node.',
+  check({ clusters }) {
+    const findings: Finding[] = [];
+    for (const { forceRestart } of clusters) {
+      if (forceRestart.state !== 'on') continue;
+      findings.push({
+        code: sfForceRestartOn.id,
+        severity: 'warning',
+        message:
+          'upgradeDescription.forceRestart is true, so every cluster upgrade restarts every node. ' +
+          'It is needed once, for the upgrade that enables the Managed Identity Token Service. ' +
+          'Roll it back to false once that upgrade has completed, or every later upgrade restarts every node too.',
+        range: rangeOf(forceRestart.property),
+        related: origin(forceRestart.steps, 'true'),
+        fixes: [{ title: 'Set forceRestart to false', isPreferred: true, changes: [{ path: getNodePath(forceRestart.value), value: false }] }],
+      });
+    }
+    return findings;
+  },
+};

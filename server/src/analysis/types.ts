@@ -1,0 +1,56 @@
+import type { JSONPath } from 'jsonc-parser';
+
+/** Severity of a finding, from most to least severe. */
+export type Severity = 'error' | 'warning' | 'information';
+
+/** A half-open range of UTF-16 code-unit offsets into the template text. */
+export interface OffsetRange {
+  offset: number;
+  length: number;
+}
+
+/** A place in the same document that explains a finding. */
+export interface RelatedLocation {
+  range: OffsetRange;
+  message: string;
+}
+
+/** One change of a fix: set the JSON value at `path` (an index of -1 appends to an array). */
+export interface JsonChange {
+  path: JSONPath;
+  value: unknown;
+}
+
+/**
+ * A fix, kept as data so that the editor can compute its text edits against the text as it
+ * is when the user asks for them.
+ */
+export interface Fix {
+  title: string;
+  isPreferred?: boolean;
+  changes: JsonChange[];
+}
+
+/** What a rule reports. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: OffsetRange;
+  related?: RelatedLocation[];
+  fixes: Fix[];
+}
+
+/** Why a document could not be analysed, when it is an ARM template but unreadable. */
+export interface AnalysisProblem {
+  kind: 'invalid-json' | 'too-deep';
+  message: string;
+  range: OffsetRange;
+}
+
+export interface AnalysisResult {
+  /** False when the document is not an ARM deployment template: it gets no findings. */
+  isTemplate: boolean;
+  findings: Finding[];
+  problem?: AnalysisProblem;
+}
