@@ -1,0 +1,53 @@
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisResult, Finding, OffsetRange, Severity } from '../analysis';
+
+/** The `source` of every diagnostic this server publishes. */
+export const SOURCE = 'sf-managed-identity';
+
+/** Where the documentation of a rule lives; the diagnostic's `codeDescription.href`. */
+export type RuleDocsUri = (code: string) => string;
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+};
+
+export function toRange(document: TextDocument, range: OffsetRange): Range {
+  return { start: document.positionAt(range.offset), end: document.positionAt(range.offset + range.length) };
+}
+
+/** The diagnostics of an analysis: one per finding, or one that says why nothing was analysed. */
+export function toDiagnostics(document: TextDocument, result: AnalysisResult, docsUri: RuleDocsUri): Diagnostic[] {
+  if (result.problem) {
+    return [
+      {
+        range: toRange(document, result.problem.range),
+        severity: DiagnosticSeverity.Warning,
+        source: SOURCE,
+        code: result.problem.kind,
+        message: result.problem.message,
+      },
+    ];
+  }
+  return result.findings.map((finding) => toDiagnostic(document, finding, docsUri));
+}
+
+function toDiagnostic(document: TextDocument, finding: Finding, docsUri: RuleDocsUri): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: toRange(document, finding.range),
+    severity: SEVERITY[finding.severity],
+    source: SOURCE,
+    code: finding.code,
+    codeDescription: { href: docsUri(finding.code) },
+    message: finding.message,
+  };
+  if (finding.related?.length) {
+    diagnostic.relatedInformation = finding.related.map((related) => ({
+      location: { uri: document.uri, range: toRange(document, related.range) },
+      message: related.message,
+    }));
+  }
+  return diagnostic;
+}
