@@ -1,0 +1,75 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+
+/** The workspace is a copy of examples/, so the hand-written *.fixed.json files are there too. */
+function workspaceFile(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need the examples folder open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sf-managed-identity');
+}
+
+/** Resolves when the diagnostics of `uri` satisfy `predicate`: driven by events, never by sleeping. */
+function diagnosticsWhen(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const current = ours(uri);
+      if (!predicate(current)) return false;
+      subscription.dispose();
+      resolve(current);
+      return true;
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((changed) => changed.toString() === uri.toString())) check();
+    });
+    check();
+  });
+}
+
+function codeOf(diagnostic: vscode.Diagnostic): string {
+  const code = diagnostic.code;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+const cases = [
+  { file: 'sf-mits-missing', severity: vscode.DiagnosticSeverity.Error, line: 9, character: 14, fix: 'Enable the Managed Identity Token Service and restart every node' },
+  { file: 'sf-version-too-low', severity: vscode.DiagnosticSeverity.Error, line: 18, character: 38, fix: 'Raise clusterCodeVersion to 6.5.658.9590' },
+  { file: 'sf-force-restart-on', severity: vscode.DiagnosticSeverity.Warning, line: 22, character: 10, fix: 'Set forceRestart to false' },
+];
+
+describe('in VS Code', () => {
+  for (const { file, severity, line, character, fix } of cases) {
+    it(`${file}: diagnostic, quick fix, diagnostic gone`, async () => {
+      const uri = workspaceFile(`${file}.json`);
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      const [diagnostic] = await diagnosticsWhen(uri, (d) => d.some((x) => codeOf(x) === file));
+      assert.equal(codeOf(diagnostic), file);
+      assert.equal(diagnostic.severity, severity);
+      assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.character], [line, character]);
+      assert.match(String((diagnostic.code as { target: vscode.Uri }).target), new RegExp(`docs/rules/${file}\\.md$`));
+
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+      const preferred = actions.find((action) => action.isPreferred && action.title === fix);
+      assert.ok(preferred?.edit, `no preferred "${fix}" among ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await vscode.workspace.applyEdit(preferred.edit));
+
+      await diagnosticsWhen(uri, (d) => !d.some((x) => codeOf(x) === file));
+      assert.equal(document.getText(), readFileSync(workspaceFile(`${file}.fixed.json`).fsPath, 'utf8'));
+    });
+  }
+
+  it('leaves JSON that is not an ARM template alone', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'json', content: '{ "fabricSettings": [], "forceRestart": true }' });
+    await vscode.window.showTextDocument(document);
+    // A template opened after it gets its diagnostics, so the server has seen both documents.
+    const probe = workspaceFile('sf-mits-missing.fixed.json');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(probe));
+    assert.deepEqual((await diagnosticsWhen(probe, (d) => d.length > 0)).map(codeOf), ['sf-force-restart-on']);
+    assert.deepEqual(ours(document.uri), []);
+  });
+});

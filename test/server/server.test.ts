@@ -1,0 +1,165 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
+import { readExample, readFixture } from '../unit/helpers';
+import { LspClient } from './lsp-client';
+
+const PUSH_ONLY = { textDocument: { publishDiagnostics: { relatedInformation: true } } };
+const PULL_AND_VERSIONED = {
+  textDocument: { diagnostic: { dynamicRegistration: false }, publishDiagnostics: { relatedInformation: true } },
+  workspace: { workspaceEdit: { documentChanges: true } },
+};
+
+function summary(diagnostics: Diagnostic[]) {
+  return diagnostics.map((d) => `${d.code} ${d.severity} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`);
+}
+
+function codeActions(client: LspClient, uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+  return client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diagnostics[0].range,
+    context: { diagnostics },
+  });
+}
+
+describe('language server over stdio (push diagnostics)', function () {
+  let client: LspClient;
+  beforeEach(async () => {
+    client = new LspClient();
+    const result = await client.initialize(PUSH_ONLY);
+    assert.equal(result.capabilities.diagnosticProvider, undefined, 'a push-only client must not be offered pull diagnostics');
+    assert.deepEqual(result.capabilities.textDocumentSync, { openClose: true, change: 2 });
+  });
+  afterEach(() => client.dispose());
+
+  it('publishes the diagnostics of an opened template, with source, code, link and related information', async () => {
+    const uri = 'file:///work/sf-mits-missing.json';
+    const published = client.nextDiagnostics(uri);
+    await client.open(uri, readExample('sf-mits-missing.json'));
+    const { diagnostics } = await published;
+    assert.deepEqual(summary(diagnostics), ['sf-mits-missing 1 9:14-9:48']);
+    const [diagnostic] = diagnostics;
+    assert.equal(diagnostic.source, 'sf-managed-identity');
+    assert.match(diagnostic.codeDescription!.href, /\/docs\/rules\/sf-mits-missing\.md$/);
+    assert.ok(existsSync(fileURLToPath(diagnostic.codeDescription!.href)), 'the rule page exists');
+    assert.deepEqual(diagnostic.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line]), [[uri, 35]]);
+  });
+
+  it('fixes, then analyses again: the diagnostic goes away', async () => {
+    const uri = 'file:///work/sf-force-restart-on.json';
+    const text = readExample('sf-force-restart-on.json');
+    const first = client.nextDiagnostics(uri);
+    await client.open(uri, text);
+    const { diagnostics } = await first;
+    assert.deepEqual(summary(diagnostics), ['sf-force-restart-on 2 22:10-22:30']);
+
+    const actions = await codeActions(client, uri, diagnostics);
+    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [['Set forceRestart to false', 'quickfix', true]]);
+    const edits = actions[0].edit!.changes![uri] as TextEdit[];
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'json', 1, text), edits);
+    assert.equal(fixed, readExample('sf-force-restart-on.fixed.json'));
+
+    const second = client.nextDiagnostics(uri, (p) => p.version === 2);
+    await client.replace(uri, fixed, 2);
+    assert.deepEqual((await second).diagnostics, []);
+  });
+
+  it('counts positions in UTF-16 code units, like LSP', async () => {
+    const uri = 'file:///work/crlf.json';
+    const published = client.nextDiagnostics(uri);
+    await client.open(uri, readFixture('crlf-tabs-comments.json'));
+    // Line 12 is `\t\t\t"name": "é🚀", "type": "Microsoft.ServiceFabric/clusters", ...`: é is one unit, 🚀 two.
+    assert.deepEqual(summary((await published).diagnostics), ['sf-mits-missing 2 11:26-11:60', 'sf-version-too-low 2 15:26-15:50']);
+  });
+
+  it('publishes nothing for JSON that is not an ARM template', async () => {
+    const uri = 'file:///work/not-arm.json';
+    const published = client.nextDiagnostics(uri);
+    await client.open(uri, readFixture('not-arm.json'));
+    assert.deepEqual((await published).diagnostics, []);
+  });
+
+  it('keeps answering after malformed JSON, and says where it is broken', async () => {
+    const uri = 'file:///work/broken.json';
+    const broken = client.nextDiagnostics(uri);
+    await client.open(uri, readFixture('invalid.json'));
+    const { diagnostics } = await broken;
+    assert.deepEqual(summary(diagnostics), ['invalid-json 2 5:6-5:12']);
+    assert.deepEqual(await codeActions(client, uri, diagnostics), []);
+
+    const repaired = client.nextDiagnostics(uri, (p) => p.version === 2);
+    await client.replace(uri, readExample('sf-mits-missing.json'), 2);
+    assert.deepEqual(summary((await repaired).diagnostics), ['sf-mits-missing 1 9:14-9:48']);
+    assert.equal(client.exitCode, null);
+  });
+
+  it('clears the diagnostics of a closed document', async () => {
+    const uri = 'file:///work/closed.json';
+    const opened = client.nextDiagnostics(uri);
+    await client.open(uri, readExample('sf-mits-missing.json'));
+    await opened;
+    const cleared = client.nextDiagnostics(uri);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await cleared).diagnostics, []);
+  });
+});
+
+describe('language server over stdio (pull diagnostics, versioned edits)', () => {
+  let client: LspClient;
+  beforeEach(async () => {
+    client = new LspClient();
+    const result = await client.initialize(PULL_AND_VERSIONED);
+    assert.ok(result.capabilities.diagnosticProvider, 'a client that can pull is offered pull diagnostics');
+  });
+  afterEach(() => client.dispose());
+
+  it('answers textDocument/diagnostic and returns versioned edits', async () => {
+    const uri = 'file:///work/sf-version-too-low.json';
+    const text = readExample('sf-version-too-low.json');
+    await client.open(uri, text, 7);
+    const report = await client.connection.sendRequest<{ kind: string; items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(report.kind, 'full');
+    assert.deepEqual(summary(report.items), ['sf-version-too-low 1 18:38-18:74']);
+    assert.match(report.items[0].message, /ParameterNotAllowed/);
+    assert.equal(client.published.length, 0, 'a pull client gets no pushed diagnostics');
+
+    const [action] = await codeActions(client, uri, report.items);
+    assert.equal(action.title, 'Raise clusterCodeVersion to 6.5.658.9590');
+    const [change] = action.edit!.documentChanges! as TextDocumentEdit[];
+    assert.deepEqual(change.textDocument, { uri, version: 7 });
+    // The version lives in the parameter default, so that is where the edit goes.
+    assert.deepEqual(change.edits.map((e) => [e.range.start.line, e.newText]), [[6, '"6.5.658.9590"']]);
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'json', 7, text), change.edits);
+    assert.equal(fixed, readExample('sf-version-too-low.fixed.json'));
+
+    await client.replace(uri, fixed, 8);
+    const after = await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepEqual(after.items, []);
+  });
+
+  it('offers the combined fix first, as the preferred action', async () => {
+    const uri = 'file:///work/sf-mits-missing.json';
+    await client.open(uri, readExample('sf-mits-missing.json'));
+    const report = await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    const actions = await codeActions(client, uri, report.items);
+    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [
+      ['Enable the Managed Identity Token Service and restart every node', true],
+      ['Enable the Managed Identity Token Service', false],
+      ['Add an upgrade policy that restarts every node', false],
+    ]);
+  });
+
+  it('answers requests for documents it was never given', async () => {
+    const uri = 'file:///work/never-opened.json';
+    const report = await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepEqual(report.items, []);
+    const actions = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    assert.deepEqual(actions, []);
+  });
+});

@@ -1,0 +1,81 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readExample, ROOT } from './helpers';
+
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('command line', () => {
+  it('prints findings like a compiler and exits 1 when there is an error', () => {
+    const { status, stdout, stderr } = run('examples');
+    assert.equal(status, 1);
+    const lines = stdout.split('\n').filter((line) => line && !line.startsWith('  '));
+    assert.deepEqual(
+      lines.map((line) => line.split(' ').slice(0, 3).join(' ')),
+      [
+        'examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on',
+        'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on',
+        'examples/sf-mits-missing.json:10:15 error sf-mits-missing',
+        'examples/sf-version-too-low.json:19:39 error sf-version-too-low',
+      ],
+    );
+    assert.match(stdout, /^ {2}examples\/sf-version-too-low\.json:7:29 note The value 6\.5\.641\.9590 comes from parameter 'clusterCodeVersion'\.$/m);
+    assert.equal(stderr, '4 findings (2 errors, 2 warnings) in 7 ARM templates.\n');
+  });
+
+  it('exits 0 with --exit-zero, and when there are only warnings', () => {
+    assert.equal(run('--exit-zero', 'examples').status, 0);
+    assert.equal(run('examples/sf-force-restart-on.json').status, 0);
+    assert.equal(run('examples/managed-cluster.json').stdout, '');
+  });
+
+  it('writes machine-readable JSON', () => {
+    const { status, stdout } = run('--format', 'json', 'examples/sf-version-too-low.json');
+    assert.equal(status, 1);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.summary, { templates: 1, errors: 1, warnings: 0, information: 0 });
+    const [finding] = report.files[0].findings;
+    assert.equal(report.files[0].path, 'examples/sf-version-too-low.json');
+    assert.deepEqual([finding.code, finding.severity, finding.start, finding.end], ['sf-version-too-low', 'error', { line: 19, column: 39 }, { line: 19, column: 75 }]);
+    assert.deepEqual(finding.fixes, ['Raise clusterCodeVersion to 6.5.658.9590']);
+    assert.match(finding.helpUri, /^file:\/\/.*\/docs\/rules\/sf-version-too-low\.md$/);
+  });
+
+  it('exits 2 on usage errors', () => {
+    for (const args of [[], ['--format', 'xml', 'examples'], ['--frobnicate', 'examples'], ['no/such/folder']]) {
+      const { status, stderr } = run(...args);
+      assert.equal(status, 2, args.join(' '));
+      assert.match(stderr, /^sf-managed-identity: .+\n\nUsage:/);
+    }
+    assert.equal(run('--help').status, 0);
+  });
+
+  it('reads UTF-8 with a BOM and UTF-16 with a BOM, as VS Code does', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sf-cli-'));
+    const text = readExample('sf-mits-missing.json');
+    writeFileSync(join(folder, 'utf8-bom.json'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]));
+    writeFileSync(join(folder, 'utf16le.json'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const be = Buffer.from(text, 'utf16le');
+    be.swap16();
+    writeFileSync(join(folder, 'utf16be.json'), Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+    writeFileSync(join(folder, 'notes.txt'), text);
+    const { stdout } = run('--format', 'json', folder);
+    const found = JSON.parse(stdout).files.map((f: { path: string; findings: Array<{ code: string; start: unknown }> }) => [
+      f.path.replace(/^.*[\\/]/, ''),
+      f.findings.map((x) => x.code),
+      f.findings[0].start,
+    ]);
+    assert.deepEqual(found, [
+      ['utf16be.json', ['sf-mits-missing'], { line: 10, column: 15 }],
+      ['utf16le.json', ['sf-mits-missing'], { line: 10, column: 15 }],
+      ['utf8-bom.json', ['sf-mits-missing'], { line: 10, column: 15 }],
+    ]);
+  });
+});
