@@ -102,7 +102,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     try {
-      return codeActions(document, analysisOf(document), params, versionedEdits);
+      return codeActions(document, analysisOf(document), params, versionedEdits, options.ruleDocsUri);
     } catch (error) {
       connection.console.error(`Could not compute code actions for ${document.uri}: ${String(error)}`);
       return [];

@@ -151,6 +151,18 @@ describe('language server over stdio (pull diagnostics, versioned edits)', () =>
     ]);
   });
 
+  it('offers the fixes of a finding under the cursor even before the client shows its diagnostic', async () => {
+    const uri = 'file:///work/cursor.json';
+    await client.open(uri, readExample('sf-force-restart-on.json'));
+    const at = (line: number, character: number) => ({ start: { line, character }, end: { line, character } });
+    const request = (range: ReturnType<typeof at>) =>
+      client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics: [] } });
+    const [action] = await request(at(22, 15));
+    assert.equal(action.title, 'Set forceRestart to false');
+    assert.equal(action.diagnostics?.[0].code, 'sf-force-restart-on');
+    assert.deepEqual(await request(at(21, 0)), [], 'nothing on a line without a finding');
+  });
+
   it('answers requests for documents it was never given', async () => {
     const uri = 'file:///work/never-opened.json';
     const report = await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });

@@ -3,33 +3,40 @@ import {
   TextDocumentEdit,
   type CodeAction,
   type CodeActionParams,
-  type Diagnostic,
+  type Position,
+  type Range,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { editsForFix, type AnalysisResult, type Fix } from '../analysis';
-import { SOURCE, toRange } from './diagnostics';
+import { SOURCE, toDiagnostic, toRange, type RuleDocsUri } from './diagnostics';
 
 /**
- * Quick fixes for the diagnostics in the request. The finding behind each diagnostic is
- * looked up in an analysis of the current text, and its edits are computed against that text.
+ * Quick fixes for the findings in the request's range, attached to the client's diagnostics
+ * for them. The findings come from an analysis of the current text, and the edits are
+ * computed against that text.
  */
 export function codeActions(
   document: TextDocument,
   result: AnalysisResult,
   params: CodeActionParams,
   versionedEdits: boolean,
+  docsUri: RuleDocsUri,
 ): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
+  const ours = params.context.diagnostics.filter((diagnostic) => diagnostic.source === SOURCE);
   const actions: CodeAction[] = [];
-  for (const diagnostic of params.context.diagnostics) {
-    if (diagnostic.source !== SOURCE) continue;
-    const finding = result.findings.find(
-      (candidate) => candidate.code === diagnostic.code && sameRange(toRange(document, candidate.range), diagnostic),
-    );
-    for (const fix of finding?.fixes ?? []) {
+  for (const finding of result.findings) {
+    const range = toRange(document, finding.range);
+    // The client sends the diagnostics it shows at the range. Right after a change it may not
+    // show them yet, so a finding under the cursor gets its fixes all the same.
+    const diagnostic =
+      ours.find((candidate) => candidate.code === finding.code && sameRange(range, candidate.range)) ??
+      (overlaps(range, params.range) ? toDiagnostic(document, finding, docsUri) : undefined);
+    if (!diagnostic) continue;
+    for (const fix of finding.fixes) {
       const edit = workspaceEdit(document, fix, versionedEdits);
       if (!edit) continue;
       actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred === true, edit });
@@ -51,12 +58,15 @@ function workspaceEdit(document: TextDocument, fix: Fix, versioned: boolean): Wo
     : { changes: { [document.uri]: textEdits } };
 }
 
-function sameRange(range: { start: { line: number; character: number }; end: { line: number; character: number } }, diagnostic: Diagnostic): boolean {
-  const other = diagnostic.range;
-  return (
-    range.start.line === other.start.line &&
-    range.start.character === other.start.character &&
-    range.end.line === other.end.line &&
-    range.end.character === other.end.character
-  );
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Ranges overlap or touch, so that a cursor at either end of a finding counts. */
+function overlaps(a: Range, b: Range): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
 }

@@ -34,7 +34,7 @@ export function toDiagnostics(document: TextDocument, result: AnalysisResult, do
   return result.findings.map((finding) => toDiagnostic(document, finding, docsUri));
 }
 
-function toDiagnostic(document: TextDocument, finding: Finding, docsUri: RuleDocsUri): Diagnostic {
+export function toDiagnostic(document: TextDocument, finding: Finding, docsUri: RuleDocsUri): Diagnostic {
   const diagnostic: Diagnostic = {
     range: toRange(document, finding.range),
     severity: SEVERITY[finding.severity],
