@@ -1,0 +1,142 @@
+// What a user does in VS Code (code-server, with the packaged .vsix installed), in Debian's
+// chromium: open a template, read the Problems panel, open the Quick Fix menu, pick a fix,
+// watch the problem go, save, and check the file on disk.
+'use strict';
+const assert = require('node:assert/strict');
+const { mkdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { launchBrowser, exampleWorkspace, workbenchUrl, ROOT } = require('../editor/workbench');
+
+const URL = process.env.SF_CODE_SERVER_URL;
+const IMAGES = join(ROOT, 'docs', 'images');
+
+describe('in the VS Code user interface', function () {
+  let browser;
+  let page;
+  let workspace;
+
+  before(async function () {
+    if (!URL) throw new Error('run through `npm run test:editor`, which starts code-server and sets SF_CODE_SERVER_URL');
+    workspace = exampleWorkspace();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(workbenchUrl({ url: URL }, workspace));
+    await page.waitForSelector('.monaco-workbench .explorer-folders-view', { timeout: 60_000 });
+    mkdirSync(IMAGES, { recursive: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await page.screenshot({ path: join(ROOT, 'test', 'e2e', `failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}.png`) });
+  });
+
+  after(async () => browser?.close());
+
+  async function openFile(name) {
+    await page.keyboard.press('Control+P');
+    const input = await page.waitForSelector('.quick-input-widget input');
+    await input.fill(name);
+    await page.waitForFunction(
+      (wanted) => document.querySelector('.quick-input-widget .monaco-list-row.focused')?.textContent.includes(wanted),
+      name,
+    );
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((wanted) => document.querySelector('.tab.active')?.textContent.includes(wanted), name);
+    await page.click('.editor-group-container.active .monaco-editor .view-lines');
+  }
+
+  async function goTo(line, column) {
+    await page.keyboard.press('Control+G');
+    const input = await page.waitForSelector('.quick-input-widget input');
+    await input.fill(`:${line}:${column}`);
+    await page.keyboard.press('Enter');
+  }
+
+  async function problemRows() {
+    return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((row) => row.textContent.replace(/\s+/g, ' ').trim()));
+  }
+
+  async function waitForProblems(predicate, what) {
+    await page.waitForFunction(
+      (source) => {
+        const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((row) => row.textContent);
+        return new Function('rows', `return (${source})(rows)`)(rows);
+      },
+      predicate.toString(),
+      { timeout: 30_000 },
+    ).catch(async (error) => {
+      throw new Error(`${what}: ${error.message}\nrows: ${JSON.stringify(await problemRows())}`);
+    });
+  }
+
+  /** Opens the Quick Fix menu with Ctrl+. and chooses an entry with the keyboard. */
+  async function quickFix(title, screenshot) {
+    await page.keyboard.press('Control+.');
+    await page.waitForSelector('.action-widget .monaco-list-row');
+    if (screenshot) await page.screenshot({ path: join(IMAGES, screenshot) });
+    const titles = await page.$$eval('.action-widget .monaco-list-row.action', (rows) => rows.map((row) => row.textContent.trim()));
+    const index = titles.indexOf(title);
+    assert.ok(index >= 0, `"${title}" is not in the Quick Fix menu: ${JSON.stringify(titles)}`);
+    // An overlay swallows mouse clicks on this menu; the keyboard is what people use anyway.
+    for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.action-widget .monaco-list-row', { state: 'detached' });
+  }
+
+  /** Saves with Ctrl+S and returns the file as written: code-server writes it after the tab
+   *  turns clean, so wait until the disk holds new, settled content. */
+  async function save(name) {
+    const path = join(workspace, name);
+    const before = readFileSync(path, 'utf8');
+    await page.keyboard.press('Control+S');
+    await page.waitForSelector('.tab.active:not(.dirty)');
+    const deadline = Date.now() + 15_000;
+    let previous;
+    for (;;) {
+      const now = readFileSync(path, 'utf8');
+      if (now !== before && now === previous) return now;
+      if (Date.now() > deadline) throw new Error(`${name} on disk did not change after saving`);
+      previous = now;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('shows sf-mits-missing as a squiggle and in the Problems panel, with its code', async () => {
+    await openFile('sf-mits-missing.json');
+    await page.waitForSelector('.squiggly-error');
+    await page.keyboard.press('Control+Shift+M');
+    await waitForProblems((rows) => rows.some((row) => row.includes('sf-managed-identity') && row.includes('sf-mits-missing')), 'the finding never reached the Problems panel');
+    const rows = await problemRows();
+    const finding = rows.find((row) => row.includes('sf-managed-identity') && row.includes('sf-mits-missing'));
+    assert.match(finding, /^This cluster does not enable the Managed Identity Token Service/);
+    // The row shows `sf-managed-identity(sf-mits-missing)`; CSS draws the brackets.
+    assert.match(finding, /sf-managed-identity\(?sf-mits-missing\)?\[Ln 10, Col 15\]/);
+    assert.ok(rows.some((row) => row.includes('An application uses a managed identity.')), 'the related application is listed');
+    await goTo(10, 20);
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(IMAGES, 'problems-panel.png') });
+  });
+
+  it('"Enable the Managed Identity Token Service" from the Quick Fix menu adds the section, and only that', async () => {
+    await goTo(10, 20);
+    await quickFix('Enable the Managed Identity Token Service', 'quick-fix-menu.png');
+    await waitForProblems((rows) => !rows.some((row) => row.includes('sf-managed-identity') && row.includes('sf-mits-missing')), 'sf-mits-missing did not go away');
+    const onDisk = await save('sf-mits-missing.json');
+    // The hand-written result of the combined fix, less the upgrade policy this fix leaves alone.
+    const combined = readFileSync(join(ROOT, 'examples', 'sf-mits-missing.fixed.json'), 'utf8');
+    const policy = combined.slice(combined.indexOf(',\n        "upgradeDescription"'), combined.indexOf('\n      }\n    },\n    {\n      "type": "Microsoft.ServiceFabric/clusters/applications"'));
+    assert.ok(policy.length > 100);
+    assert.equal(onDisk, combined.replace(policy, ''));
+  });
+
+  it('"Set forceRestart to false" from the Quick Fix menu rolls it back', async () => {
+    await openFile('sf-force-restart-on.json');
+    await waitForProblems((rows) => rows.some((row) => row.includes('sf-managed-identity') && row.includes('sf-force-restart-on')), 'sf-force-restart-on never reached the Problems panel');
+    await goTo(23, 15);
+    await page.waitForSelector('.squiggly-warning');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(IMAGES, 'squiggle.png') });
+    await quickFix('Set forceRestart to false');
+    await waitForProblems((rows) => !rows.some((row) => row.includes('sf-managed-identity') && row.includes('sf-force-restart-on')), 'sf-force-restart-on did not go away');
+    assert.equal(await save('sf-force-restart-on.json'), readFileSync(join(ROOT, 'examples', 'sf-force-restart-on.fixed.json'), 'utf8'));
+  });
+});
