@@ -22,7 +22,16 @@ function ensureCodeServer() {
   execFileSync('tar', ['-czf', join(rgCache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', '/usr/bin', 'rg']);
   writeFileSync(join(CACHE, 'package.json'), JSON.stringify({ name: 'code-server-cache', private: true }));
   console.log(`Installing code-server ${VERSION} into ${CACHE} ...`);
-  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--foreground-scripts', `code-server@${VERSION}`], {
+  const run = (command, args, options) => {
+    try {
+      execFileSync(command, args, options);
+    } catch (error) {
+      // Show what npm said: the install runs native builds, and their output is the diagnosis.
+      process.stderr.write(String(error.stdout || '').slice(-4000) + String(error.stderr || '').slice(-8000));
+      throw error;
+    }
+  };
+  run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--foreground-scripts', `code-server@${VERSION}`], {
     cwd: CACHE,
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 256 << 20,
@@ -31,6 +40,9 @@ function ensureCodeServer() {
       TMPDIR: scratch,
       npm_config_yes: 'true', // node-pty's postinstall runs `npx node-gyp`
       npm_config_nodedir: '/usr',
+      // code-server's postinstall.sh refuses to run as root unless this is set (npm 11 no
+      // longer knows the option, but the script reads it from the environment).
+      npm_config_unsafe_perm: 'true',
       npm_config_ignore_scripts: 'false',
       // npm 11 skips dependencies' install scripts unless approved; code-server's postinstall
       // installs VS Code's own modules (node-pty, spdlog, ...) and needs them, nested npm runs too.
