@@ -181,6 +181,21 @@ local function apply_and_save(client, bufnr, action, fileformat, expected)
   return { kind = 'compare', actual = vim.api.nvim_buf_get_name(bufnr), expected = expected }
 end
 
+-- Runs Neovim's own :lua vim.lsp.buf.code_action() at a cursor position and returns the
+-- titles it offers (0.7 hands vim.ui.select { client_id, action } pairs).
+local function offered_by_code_action(line, col)
+  vim.api.nvim_win_set_cursor(0, { line, col })
+  local offered
+  local select = vim.ui.select
+  vim.ui.select = function(items) offered = items end
+  local ok, err = pcall(vim.lsp.buf.code_action)
+  vim.wait(WAIT_MS, function() return offered ~= nil end, 10)
+  vim.ui.select = select
+  expect(ok, 'vim.lsp.buf.code_action failed: ' .. tostring(err))
+  expect(offered, 'vim.lsp.buf.code_action offered nothing within ' .. WAIT_MS .. ' ms')
+  return vim.tbl_map(function(item) return item[2].title end, offered)
+end
+
 local function main()
   local client_id = start_client()
   local client
@@ -232,16 +247,7 @@ local function main()
         -- 0.7 sends vim.diagnostic's BYTE columns back as LSP characters (29-63, not 26-60), so
         -- the diagnostic in the context does not match; the server answers for the finding under
         -- the cursor instead. Cursor: line 12, byte 40, inside the "type" value.
-        vim.api.nvim_win_set_cursor(0, { 12, 40 })
-        local offered
-        local select = vim.ui.select
-        vim.ui.select = function(items) offered = items end
-        local ok, err = pcall(vim.lsp.buf.code_action)
-        vim.wait(WAIT_MS, function() return offered ~= nil end, 10)
-        vim.ui.select = select
-        expect(ok, 'vim.lsp.buf.code_action failed: ' .. tostring(err))
-        expect(offered, 'vim.lsp.buf.code_action offered nothing within ' .. WAIT_MS .. ' ms')
-        local offered_titles = vim.tbl_map(function(item) return item[2].title end, offered)
+        local offered_titles = offered_by_code_action(12, 40)
         expect(vim.tbl_contains(offered_titles, 'Enable the Managed Identity Token Service and restart every node'), 'offered ' .. vim.inspect(offered_titles))
       end },
       { 'crlf-tabs-comments.json: the fix, applied and written with :w, equals crlf-tabs-comments.fixed.json byte for byte', function()
@@ -287,17 +293,7 @@ local function main()
       end },
       { 'sf-force-restart-on.json: vim.lsp.buf.code_action() with the cursor on the finding offers "Set forceRestart to false"', function()
         -- Neovim's own command, on an ASCII line: bytes and UTF-16 units agree here.
-        vim.api.nvim_win_set_cursor(0, { 23, 12 })
-        local offered
-        local select = vim.ui.select
-        vim.ui.select = function(items) offered = items end
-        local ok, err = pcall(vim.lsp.buf.code_action)
-        vim.wait(WAIT_MS, function() return offered ~= nil end, 10)
-        vim.ui.select = select
-        expect(ok, 'vim.lsp.buf.code_action failed: ' .. tostring(err))
-        expect(offered, 'vim.lsp.buf.code_action offered nothing within ' .. WAIT_MS .. ' ms')
-        -- 0.7 gives vim.ui.select { client_id, action } pairs.
-        local offered_titles = vim.tbl_map(function(item) return item[2].title end, offered)
+        local offered_titles = offered_by_code_action(23, 12)
         expect(vim.tbl_contains(offered_titles, 'Set forceRestart to false'), 'offered ' .. vim.inspect(offered_titles))
       end },
       { 'sf-force-restart-on.json: "Set forceRestart to false" is offered and preferred', function()
