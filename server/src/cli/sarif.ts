@@ -12,8 +12,9 @@ import { bundledRuleDocsUri } from '../rule-docs';
  *   result's `ruleIndex` is the rule's place in RULES.
  * - Locations are relative URIs against `%SRCROOT%`, the working directory (given in
  *   `originalUriBaseIds`); files outside it get absolute `file:` URIs.
- * - Columns are 1-based and count UTF-16 code units (`columnKind: utf16CodeUnits`, stated
- *   explicitly), and `endColumn` is the column just after the region, as SARIF defines it.
+ * - Columns are 1-based and count UTF-16 code units. SARIF has no default unit: §3.14.27 says a
+ *   run with results SHALL state `columnKind`, so it is always `utf16CodeUnits` here. `endColumn`
+ *   is the column just after the region, as SARIF defines it.
  * - A template that cannot be analysed (invalid JSON, nested too deeply) is not a result of a
  *   rule: it is a `toolExecutionNotification` of the invocation, with its location. Code
  *   scanning shows those as the tool's warnings instead of raising alerts.
