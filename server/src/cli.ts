@@ -3,7 +3,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeTemplate, RULES, type AnalysisResult, type Finding, type OffsetRange, type Severity } from './analysis';
 import { decodeFile, encodeFile, roundTrips } from './cli/encoding';
-import { fixText, type AppliedFix } from './cli/fix';
+import { fixText, MAX_FIXES_PER_FILE, type AppliedFix } from './cli/fix';
 import { toSarif, type SarifInput } from './cli/sarif';
 import { bundledRuleDocsUri } from './rule-docs';
 
@@ -216,6 +216,9 @@ export function main(args: string[]): number {
       }
       for (const skipped of outcome.skipped) {
         process.stderr.write(`${path}: left ${skipped.code} as it is (${skipped.title}): ${skipped.reason}.\n`);
+      }
+      if (outcome.limited) {
+        process.stderr.write(`${path}: stopped after ${MAX_FIXES_PER_FILE} fixes; run --fix again for the rest.\n`);
       }
     }
     const findings = result.findings.filter(include);

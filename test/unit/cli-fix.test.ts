@@ -92,6 +92,24 @@ describe('command line: --fix', () => {
     assert.deepEqual(readdirSync(folder).sort(), ['link.json', 'real.json']);
   });
 
+  it('stops after 25 fixes in one file, and says so', () => {
+    // 26 clusters with an empty fabricSettings: each takes one preferred fix.
+    const cluster = (i: number) => ({ type: 'Microsoft.ServiceFabric/clusters', apiVersion: '2021-06-01', name: `c${i}`, location: 'westeurope', properties: { fabricSettings: [] } });
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: Array.from({ length: 26 }, (_, i) => cluster(i)),
+    };
+    const folder = folderWith({ 'many.json': JSON.stringify(template, null, 2) });
+    const { stdout, stderr } = run(folder, '--fix', '--rule', 'sf-mits-missing', 'many.json');
+    assert.equal(stderr.split('\n').filter((line) => line.startsWith('many.json: fixed sf-mits-missing')).length, 25);
+    assert.match(stderr, /^many\.json: stopped after 25 fixes; run --fix again for the rest\.$/m);
+    assert.equal(stdout.split('\n').filter(Boolean).length, 1, 'one cluster is left');
+    const again = run(folder, '--fix', '--rule', 'sf-mits-missing', 'many.json');
+    assert.equal(again.stdout, '');
+    assert.match(again.stderr, /^Fixed 1 finding in 1 file\.$/m);
+  });
+
   it('fixes only the rules given with --rule', () => {
     const folder = folderWith({ 'mits.json': readExample('sf-mits-missing.json'), 'version.json': readExample('sf-version-too-low.json') });
     const { status, stdout } = run(folder, '--fix', '--rule', 'sf-version-too-low', '.');

@@ -2,7 +2,7 @@ import type { JSONPath } from 'jsonc-parser';
 import { analyzeTemplate, applyFix, type Finding, type Fix } from '../analysis';
 
 /** How many fixes `--fix` applies to one file at most, so that fixes that undo each other end. */
-export const MAX_FIXES_PER_FILE = 10;
+export const MAX_FIXES_PER_FILE = 25;
 
 export interface AppliedFix {
   code: string;
@@ -17,6 +17,8 @@ export interface FixOutcome {
   text: string;
   applied: AppliedFix[];
   skipped: SkippedFix[];
+  /** True when the run stopped at MAX_FIXES_PER_FILE, so preferred fixes may be left. */
+  limited: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export function fixText(text: string, include: (finding: Finding) => boolean): F
     applied.push({ code: next.finding.code, title: next.fix.title });
     written.push(...next.fix.changes.map((change) => change.path));
   }
-  return { text: current, applied, skipped };
+  return { text: current, applied, skipped, limited: applied.length >= MAX_FIXES_PER_FILE };
 }
 
 /** True when one path is a prefix of the other; an index of -1 (append) matches any index. */
