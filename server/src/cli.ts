@@ -9,7 +9,7 @@ import { bundledRuleDocsUri } from './rule-docs';
 
 const CODES = RULES.map((rule) => rule.id);
 
-const USAGE = `Usage: sf-managed-identity [--format text|json|sarif] [--rule <code>]... [--fix] [--exit-zero] <files or folders...>
+const USAGE = `Usage: sf-managed-identity [--format text|json|sarif] [--rule <code>]... [--fix | --fix-dry-run] [--exit-zero] <files or folders...>
 
 Checks ARM templates for Service Fabric clusters that are not ready for managed identities.
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
@@ -21,6 +21,7 @@ files that are not ARM deployment templates are skipped quietly.
   --rule <code>   report (and fix) only this rule's findings; repeat for several rules.
                   Codes: ${CODES.join(', ')}
   --fix           apply the preferred quick fix of each finding in place, then report what is left
+  --fix-dry-run   print what --fix would change; write nothing and report the files as they are
   --exit-zero     exit 0 even when errors are found
 
 Exit status: 1 when any finding is an error, 2 on a usage error or when --fix could not write
@@ -32,6 +33,8 @@ interface Options {
   format: 'text' | 'json' | 'sarif';
   exitZero: boolean;
   fix: boolean;
+  /** --fix-dry-run: work out the fixes and print them, write nothing, report the files as they are. */
+  dryRun: boolean;
   rules: string[];
   paths: string[];
 }
@@ -53,7 +56,7 @@ interface ReportedFinding {
 }
 
 function parseArguments(args: string[]): Options | 'help' {
-  const options: Options = { format: 'text', exitZero: false, fix: false, rules: [], paths: [] };
+  const options: Options = { format: 'text', exitZero: false, fix: false, dryRun: false, rules: [], paths: [] };
   const value = (i: number, name: string): [string | undefined, number] =>
     args[i] === name ? [args[i + 1], i + 1] : [args[i].slice(name.length + 1), i];
   for (let i = 0; i < args.length; i++) {
@@ -61,6 +64,7 @@ function parseArguments(args: string[]): Options | 'help' {
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--exit-zero') options.exitZero = true;
     else if (arg === '--fix') options.fix = true;
+    else if (arg === '--fix-dry-run') options.fix = options.dryRun = true;
     else if (arg === '--format' || arg.startsWith('--format=')) {
       const [format, next] = value(i, '--format');
       i = next;
@@ -201,13 +205,15 @@ export function main(args: string[]): number {
           writeFailed = true;
         } else {
           try {
-            replaceFile(file, encodeFile(outcome.text, encoding));
+            if (!options.dryRun) replaceFile(file, encodeFile(outcome.text, encoding));
             fixed = outcome.applied;
             fixedFindings += fixed.length;
             fixedFiles++;
-            for (const applied of fixed) process.stderr.write(`${path}: fixed ${applied.code}: ${applied.title}\n`);
-            text = outcome.text;
-            result = analyzeTemplate(text);
+            for (const applied of fixed) process.stderr.write(`${path}: ${options.dryRun ? 'would fix' : 'fixed'} ${applied.code}: ${applied.title}\n`);
+            if (!options.dryRun) {
+              text = outcome.text;
+              result = analyzeTemplate(text);
+            }
           } catch (error) {
             process.stderr.write(`sf-managed-identity: cannot write ${path}: ${(error as Error).message}\n`);
             writeFailed = true;
@@ -231,7 +237,7 @@ export function main(args: string[]): number {
   const summary = { templates, errors: count('error'), warnings: count('warning'), information: count('information') };
   const exitCode = writeFailed ? 2 : summary.errors > 0 && !options.exitZero ? 1 : 0;
   if (options.fix) {
-    process.stderr.write(`Fixed ${fixedFindings} finding${fixedFindings === 1 ? '' : 's'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}.\n`);
+    process.stderr.write(`${options.dryRun ? 'Would fix' : 'Fixed'} ${fixedFindings} finding${fixedFindings === 1 ? '' : 's'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}.\n`);
   }
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify({ files: results, summary }, null, 2)}\n`);

@@ -110,6 +110,19 @@ describe('command line: --fix', () => {
     assert.match(again.stderr, /^Fixed 1 finding in 1 file\.$/m);
   });
 
+  it('--fix-dry-run prints what --fix would change and writes nothing', () => {
+    const folder = folderWith({ 'template.json': readExample('sf-mits-missing.json') });
+    const before = readFileSync(join(folder, 'template.json'));
+    const { status, stdout, stderr } = run(folder, '--fix-dry-run', 'template.json');
+    assert.ok(readFileSync(join(folder, 'template.json')).equals(before));
+    assert.deepEqual(readdirSync(folder), ['template.json']);
+    assert.match(stderr, /^template\.json: would fix sf-mits-missing: Enable the Managed Identity Token Service and restart every node$/m);
+    assert.match(stderr, /^Would fix 1 finding in 1 file\.$/m);
+    // The report is that of the file on disk: the sf-mits-missing error, so exit 1.
+    assert.equal(status, 1);
+    assert.match(stdout, /^template\.json:10:15 error sf-mits-missing /);
+  });
+
   it('fixes only the rules given with --rule', () => {
     const folder = folderWith({ 'mits.json': readExample('sf-mits-missing.json'), 'version.json': readExample('sf-version-too-low.json') });
     const { status, stdout } = run(folder, '--fix', '--rule', 'sf-version-too-low', '.');
