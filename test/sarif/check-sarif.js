@@ -31,6 +31,8 @@ try {
   };
   // The bundled examples, as a pipeline over the repository would produce them.
   sarif('examples', root, ['examples']);
+  // 162 real templates and parameter files, four of them unreadable.
+  sarif('corpus', root, ['test/corpus/real']);
   // A folder whose names need percent-encoding, with a template that cannot be read.
   const odd = join(work, 'a folder', 'ünï cödé');
   mkdirSync(odd, { recursive: true });
