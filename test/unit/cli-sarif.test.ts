@@ -167,6 +167,17 @@ describe('command line: --format sarif', () => {
     );
   });
 
+  it('is valid SARIF for the real-world corpus, unreadable templates included', () => {
+    const { log } = sarif(ROOT, '--exit-zero', 'test/corpus/real');
+    assert.ok(validate(log));
+    // test/corpus/expected-findings.json: 72 sf-mits-missing findings and 4 invalid-json files.
+    assert.equal(log.runs[0].results.length, 72);
+    assert.deepEqual(
+      log.runs[0].invocations[0].toolExecutionNotifications.map((notification: any) => notification.descriptor.id),
+      ['invalid-json', 'invalid-json', 'invalid-json', 'invalid-json'],
+    );
+  });
+
   it('keeps every rule in the metadata when --rule filters the results', () => {
     const { status, log } = sarif(ROOT, '--rule', 'sf-force-restart-on', 'examples');
     assert.equal(status, 0);
