@@ -4,13 +4,22 @@
 // error or warning; prints the notes. Needs dist/cli.js (npm run build).
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
 const multitool = join(root, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
+
+if (!existsSync(cli)) {
+  console.error('check:sarif: dist/cli.js is missing; run `npm run build` (or `npm test`) first.');
+  process.exit(1);
+}
+if (!existsSync(multitool)) {
+  console.error('check:sarif: the SARIF Multitool is missing: @microsoft/sarif-multitool-linux installs on Linux only (npm ci).');
+  process.exit(1);
+}
 
 // The package's postinstall only does `chmod u+x Sarif.Multitool`; npm may not have run it.
 try {
