@@ -243,6 +243,12 @@ export function main(args: string[]): number {
     process.stdout.write(`${JSON.stringify({ files: results, summary }, null, 2)}\n`);
   } else if (options.format === 'sarif') {
     process.stdout.write(`${JSON.stringify(toSarif(sarif, process.cwd(), exitCode), null, 2)}\n`);
+    // GitHub's tool status page details errors only for integrated tools: say it in the job log too.
+    for (const file of results) {
+      for (const problem of file.findings.filter((finding) => finding.code === 'invalid-json' || finding.code === 'too-deep')) {
+        process.stderr.write(`${file.path}:${problem.start.line}:${problem.start.column} ${problem.severity} ${problem.code} ${problem.message}\n`);
+      }
+    }
   } else {
     for (const file of results) {
       for (const finding of file.findings) {

@@ -9,9 +9,9 @@ import { readExample, ROOT } from './helpers';
 const CLI = join(ROOT, 'dist', 'cli.js');
 
 // SARIF logs are checked against the schema, then read loosely.
-function sarif(cwd: string, ...args: string[]): { status: number | null; log: any } {
+function sarif(cwd: string, ...args: string[]): { status: number | null; log: any; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, '--format', 'sarif', ...args], { cwd, encoding: 'utf8' });
-  return { status: result.status, log: JSON.parse(result.stdout) };
+  return { status: result.status, log: JSON.parse(result.stdout), stderr: result.stderr };
 }
 
 // Microsoft's copy of the SARIF 2.1.0 schema, from @microsoft/sarif-multitool-linux (see
@@ -151,10 +151,11 @@ describe('command line: --format sarif', () => {
   it('reports an unreadable template as a tool notification, not as a result', () => {
     const folder = mkdtempSync(join(tmpdir(), 'sf-sarif-'));
     copyFileSync(join(ROOT, 'test', 'fixtures', 'invalid.json'), join(folder, 'invalid.json'));
-    const { status, log } = sarif(folder, '.');
+    const { status, log, stderr } = sarif(folder, '.');
     assert.equal(status, 0);
     assert.ok(validate(log));
     assert.deepEqual(log.runs[0].results, []);
+    assert.match(stderr, /^invalid\.json:6:7 warning invalid-json /);
     const [notification] = log.runs[0].invocations[0].toolExecutionNotifications;
     assert.equal(notification.descriptor.id, 'invalid-json');
     assert.equal(notification.level, 'warning');

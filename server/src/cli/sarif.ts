@@ -16,8 +16,9 @@ import { bundledRuleDocsUri } from '../rule-docs';
  *   run with results SHALL state `columnKind`, so it is always `utf16CodeUnits` here. `endColumn`
  *   is the column just after the region, as SARIF defines it.
  * - A template that cannot be analysed (invalid JSON, nested too deeply) is not a result of a
- *   rule: it is a `toolExecutionNotification` of the invocation, with its location. Code
- *   scanning shows those as the tool's warnings instead of raising alerts.
+ *   rule: it is a `toolExecutionNotification` of the invocation, with its location, so it
+ *   raises no alert. The CLI also prints it on standard error: GitHub's tool status page details
+ *   errors only for integrated tools such as CodeQL.
  */
 
 export interface SarifInput {
