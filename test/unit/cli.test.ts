@@ -57,6 +57,28 @@ describe('command line', () => {
     assert.equal(run('--help').status, 0);
   });
 
+  it('reports only the rules given with --rule, which can repeat', () => {
+    const restart = run('--rule', 'sf-force-restart-on', 'examples');
+    assert.equal(restart.status, 0, 'only warnings are left, so exit 0');
+    assert.deepEqual(
+      restart.stdout.split('\n').filter((line) => line && !line.startsWith('  ')).map((line) => line.split(' ').slice(0, 3).join(' ')),
+      ['examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on', 'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on'],
+    );
+    assert.equal(restart.stderr, '2 findings (0 errors, 2 warnings) in 7 ARM templates.\n');
+    const two = run('--rule=sf-version-too-low', '--rule', 'sf-mits-missing', 'examples');
+    assert.equal(two.status, 1);
+    assert.equal(two.stderr, '2 findings (2 errors, 0 warnings) in 7 ARM templates.\n');
+  });
+
+  it('refuses an unknown --rule code with exit 2 and lists the codes', () => {
+    for (const args of [['--rule', 'sf-nope', 'examples'], ['--rule'], ['--rule=', 'examples']]) {
+      const { status, stdout, stderr } = run(...args);
+      assert.equal(status, 2, args.join(' '));
+      assert.equal(stdout, '');
+      assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, not .+\.\n/);
+    }
+  });
+
   it('reads UTF-8 with a BOM and UTF-16 with a BOM, as VS Code does', () => {
     const folder = mkdtempSync(join(tmpdir(), 'sf-cli-'));
     const text = readExample('sf-mits-missing.json');
