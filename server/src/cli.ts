@@ -1,14 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, type AnalysisResult, type OffsetRange, type Severity } from './analysis';
+import { analyzeTemplate, suppressFindings, type AnalysisResult, type OffsetRange, type Severity } from './analysis';
 import { bundledRuleDocsUri } from './rule-docs';
 
 const USAGE = `Usage: sf-managed-identity [--format text|json] [--exit-zero] <files or folders...>
 
 Checks ARM templates for Service Fabric clusters that are not ready for managed identities.
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
-files that are not ARM deployment templates are skipped quietly.
+files that are not ARM deployment templates are skipped quietly. A finding on the line after a
+\`// sf-managed-identity-disable-next-line <code>\` comment is not reported, as in the editor.
 
   --format text   one line per finding: path:line:column severity code message (default)
   --format json   one JSON document with every finding
@@ -153,7 +154,8 @@ export function main(args: string[]): number {
     const result = analyzeTemplate(text);
     if (!result.isTemplate) continue;
     templates++;
-    results.push({ path: relative(process.cwd(), file) || file, findings: report(text, result) });
+    const shown = { ...result, findings: suppressFindings(text, result.findings) };
+    results.push({ path: relative(process.cwd(), file) || file, findings: report(text, shown) });
   }
 
   const all = results.flatMap((file) => file.findings);

@@ -8,10 +8,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, applyRuleLevels, type AnalysisResult } from './analysis';
+import { analyzeTemplate, applyRuleLevels, suppressFindings, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 import { DocumentSettings, SECTION } from './lsp/settings';
+import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
 
 export interface ServerOptions {
   /** Where each rule's documentation page lives. */
@@ -34,6 +35,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let versionedEdits = false;
   let refreshPulledDiagnostics = false;
   let registerConfigurationChanges = false;
+  let turnOffCommand = false;
   let settings = new DocumentSettings(connection, false);
 
   /** The analysis of a document's current version; bad input never escapes as an exception. */
@@ -51,12 +53,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return result;
   }
 
-  /** The findings the user sees: at the levels the settings give. */
+  /** The findings the user sees: without suppressed ones, at the levels the settings give. */
   async function visibleAnalysisOf(document: TextDocument): Promise<AnalysisResult> {
     const { rules } = await settings.get(document.uri);
     const result = analysisOf(document);
     if (result.findings.length === 0) return result;
-    return { ...result, findings: applyRuleLevels(result.findings, rules) };
+    return { ...result, findings: applyRuleLevels(suppressFindings(document.getText(), result.findings), rules) };
   }
 
   async function publish(uri: string): Promise<void> {
@@ -81,6 +83,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     refreshPulledDiagnostics = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     registerConfigurationChanges = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     settings = new DocumentSettings(connection, params.capabilities.workspace?.configuration === true);
+    const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
+    turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -137,7 +141,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const version = document.version;
       const visible = await visibleAnalysisOf(document);
       if (documents.get(params.textDocument.uri)?.version !== version) return [];
-      return codeActions(document, visible, params, versionedEdits, options.ruleDocsUri);
+      return [
+        ...codeActions(document, visible, params, versionedEdits, options.ruleDocsUri),
+        ...suppressionActions(document, visible.findings, params, { versionedEdits, turnOffCommand, docsUri: options.ruleDocsUri }),
+      ];
     } catch (error) {
       connection.console.error(`Could not compute code actions for ${document.uri}: ${String(error)}`);
       return [];

@@ -57,6 +57,25 @@ describe('command line', () => {
     assert.equal(run('--help').status, 0);
   });
 
+  it('honours suppression comments, as the editor does', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sf-cli-'));
+    const text = readExample('sf-version-too-low.json');
+    const line = '                "clusterCodeVersion": "[parameters(\'clusterCodeVersion\')]",';
+    assert.ok(text.includes(line));
+    writeFileSync(join(folder, 'suppressed.json'), text.replace(line, `                // sf-managed-identity-disable-next-line sf-version-too-low -- upgraded separately\n${line}`));
+    writeFileSync(join(folder, 'other-code.json'), text.replace(line, `                // sf-managed-identity-disable-next-line sf-mits-missing\n${line}`));
+    const { status, stdout } = run('--format', 'json', folder);
+    assert.equal(status, 1, 'the comment that names another rule suppresses nothing');
+    const found = JSON.parse(stdout).files.map((f: { path: string; findings: Array<{ code: string; start: { line: number } }> }) => [
+      f.path.replace(/^.*[\\/]/, ''),
+      f.findings.map((x) => `${x.code} ${x.start.line}`),
+    ]);
+    assert.deepEqual(found, [
+      ['other-code.json', ['sf-version-too-low 20']],
+      ['suppressed.json', []],
+    ]);
+  });
+
   it('reads UTF-8 with a BOM and UTF-16 with a BOM, as VS Code does', () => {
     const folder = mkdtempSync(join(tmpdir(), 'sf-cli-'));
     const text = readExample('sf-mits-missing.json');

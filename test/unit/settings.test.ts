@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeTemplate, applyRuleLevels } from '../../server/src/analysis';
 import { DEFAULT_SETTINGS, parseSettings } from '../../server/src/lsp/settings';
+import { acceptsComments } from '../../server/src/lsp/suppression-actions';
 import { readExample, seen } from './helpers';
 
 /** sf-mits-missing is escalated to Error here: an application in the template uses a managed identity. */
@@ -45,5 +47,23 @@ describe('settings', () => {
 
   it('falls back to the defaults when the section is missing or not an object', () => {
     for (const section of [undefined, null, 'off', 42, []]) assert.deepEqual(parseSettings(section), DEFAULT_SETTINGS, String(section));
+  });
+});
+
+describe('where a suppression comment may go', () => {
+  const document = (languageId: string, text: string) => TextDocument.create('file:///t.json', languageId, 1, text);
+  const strict = readExample('sf-version-too-low.json');
+
+  it('in JSON with Comments and ARM Tools\' arm-template documents', () => {
+    assert.equal(acceptsComments(document('jsonc', strict)), true);
+    assert.equal(acceptsComments(document('arm-template', strict)), true);
+  });
+
+  it('not in a strict JSON document, which VS Code\'s json mode would flag', () => {
+    assert.equal(acceptsComments(document('json', strict)), false);
+  });
+
+  it('in a json document that already has comments', () => {
+    assert.equal(acceptsComments(document('json', FORCE_RESTART)), true);
   });
 });
