@@ -40,7 +40,7 @@ export function suppressionActions(document: TextDocument, findings: readonly Fi
   const only = params.context.only;
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const text = document.getText();
-  const comments = acceptsComments(document);
+  let comments: boolean | undefined; // scans the text, so only once a finding is in the request
   const disable: CodeAction[] = [];
   const turnOff: CodeAction[] = [];
   const seen = new Set<string>();
@@ -48,6 +48,7 @@ export function suppressionActions(document: TextDocument, findings: readonly Fi
     const diagnostic = diagnosticFor(document, finding, params, options.docsUri);
     if (!diagnostic) continue;
     const line = document.positionAt(finding.range.offset).line;
+    comments ??= acceptsComments(document);
     const edit = comments ? suppressionEdit(text, finding.range.offset, finding.code) : undefined;
     if (edit && !seen.has(`${finding.code}@${line}`)) {
       seen.add(`${finding.code}@${line}`);
