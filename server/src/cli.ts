@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, RULES, type AnalysisResult, type Finding, type OffsetRange, type Severity } from './analysis';
+import { analyzeTemplate, RULES, suppressFindings, type AnalysisResult, type Finding, type OffsetRange, type Severity } from './analysis';
 import { decodeFile, encodeFile, roundTrips } from './cli/encoding';
 import { fixText, MAX_FIXES_PER_FILE, type AppliedFix } from './cli/fix';
 import { toSarif, type SarifInput } from './cli/sarif';
@@ -13,7 +13,8 @@ const USAGE = `Usage: sf-managed-identity [--format text|json|sarif] [--rule <co
 
 Checks ARM templates for Service Fabric clusters that are not ready for managed identities.
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
-files that are not ARM deployment templates are skipped quietly.
+files that are not ARM deployment templates are skipped quietly. A finding on the line after a
+\`// sf-managed-identity-disable-next-line <code>\` comment is not reported, as in the editor.
 
   --format text   one line per finding: path:line:column severity code message (default)
   --format json   one JSON document with every finding
@@ -227,7 +228,7 @@ export function main(args: string[]): number {
         process.stderr.write(`${path}: stopped after ${MAX_FIXES_PER_FILE} fixes; run --fix again for the rest.\n`);
       }
     }
-    const findings = result.findings.filter(include);
+    const findings = suppressFindings(text, result.findings).filter(include);
     sarif.push({ path: file, text, findings, problem: result.problem });
     results.push({ path, findings: report(text, { ...result, findings }), ...(options.fix ? { fixed: fixed ?? [] } : {}) });
   }

@@ -1,5 +1,6 @@
 import {
   CodeActionKind,
+  DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
   TextDocumentSyncKind,
   TextDocuments,
@@ -7,9 +8,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, type AnalysisResult } from './analysis';
+import { analyzeTemplate, applyRuleLevels, suppressFindings, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
+import { DocumentSettings, SECTION } from './lsp/settings';
+import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
 
 export interface ServerOptions {
   /** Where each rule's documentation page lives. */
@@ -30,6 +33,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let pullDiagnostics = false;
   let versionedEdits = false;
+  let refreshPulledDiagnostics = false;
+  let registerConfigurationChanges = false;
+  let turnOffCommand = false;
+  let settings = new DocumentSettings(connection, false);
 
   /** The analysis of a document's current version; bad input never escapes as an exception. */
   function analysisOf(document: TextDocument): AnalysisResult {
@@ -46,25 +53,38 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return result;
   }
 
-  function publish(uri: string): void {
+  /** The findings the user sees: without suppressed ones, at the levels the settings give. */
+  async function visibleAnalysisOf(document: TextDocument): Promise<AnalysisResult> {
+    const { rules } = await settings.get(document.uri);
+    const result = analysisOf(document);
+    if (result.findings.length === 0) return result;
+    return { ...result, findings: applyRuleLevels(suppressFindings(document.getText(), result.findings), rules) };
+  }
+
+  async function publish(uri: string): Promise<void> {
     pending.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
-    void connection.sendDiagnostics({
-      uri,
-      version: document.version,
-      diagnostics: toDiagnostics(document, analysisOf(document), options.ruleDocsUri),
-    });
+    const version = document.version;
+    const result = await visibleAnalysisOf(document);
+    // A change or close while the settings were read has scheduled its own publish.
+    if (documents.get(uri)?.version !== version) return;
+    void connection.sendDiagnostics({ uri, version: document.version, diagnostics: toDiagnostics(document, result, options.ruleDocsUri) });
   }
 
   function schedulePublish(uri: string, delay: number): void {
     clearTimeout(pending.get(uri));
-    pending.set(uri, setTimeout(() => publish(uri), delay));
+    pending.set(uri, setTimeout(() => void publish(uri), delay));
   }
 
   connection.onInitialize((params): InitializeResult => {
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    refreshPulledDiagnostics = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
+    registerConfigurationChanges = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    settings = new DocumentSettings(connection, params.capabilities.workspace?.configuration === true);
+    const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
+    turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -77,6 +97,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     };
   });
 
+  connection.onInitialized(() => {
+    // VS Code sends configuration changes only to servers that register for them.
+    if (registerConfigurationChanges) void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
+  });
+
+  // Settings apply at once: read them again and renew every diagnostic, without a reload.
+  connection.onDidChangeConfiguration((change) => {
+    settings.changed(change.settings);
+    if (!pullDiagnostics) {
+      for (const document of documents.all()) schedulePublish(document.uri, 0);
+    } else if (refreshPulledDiagnostics) {
+      connection.languages.diagnostics.refresh();
+    }
+  });
+
   documents.onDidOpen(({ document }) => {
     if (!pullDiagnostics) schedulePublish(document.uri, 0);
   });
@@ -87,22 +122,29 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     clearTimeout(pending.get(document.uri));
     pending.delete(document.uri);
     analyses.delete(document.uri);
+    settings.forget(document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  connection.languages.diagnostics.on((params) => {
+  connection.languages.diagnostics.on(async (params) => {
     const document = documents.get(params.textDocument.uri);
     return {
       kind: DocumentDiagnosticReportKind.Full,
-      items: document ? toDiagnostics(document, analysisOf(document), options.ruleDocsUri) : [],
+      items: document ? toDiagnostics(document, await visibleAnalysisOf(document), options.ruleDocsUri) : [],
     };
   });
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(async (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     try {
-      return codeActions(document, analysisOf(document), params, versionedEdits, options.ruleDocsUri);
+      const version = document.version;
+      const visible = await visibleAnalysisOf(document);
+      if (documents.get(params.textDocument.uri)?.version !== version) return [];
+      return [
+        ...codeActions(document, visible, params, versionedEdits, options.ruleDocsUri),
+        ...suppressionActions(document, visible.findings, params, { versionedEdits, turnOffCommand, docsUri: options.ruleDocsUri }),
+      ];
     } catch (error) {
       connection.console.error(`Could not compute code actions for ${document.uri}: ${String(error)}`);
       return [];

@@ -56,7 +56,11 @@ describe('language server over stdio (push diagnostics)', function () {
     assert.deepEqual(summary(diagnostics), ['sf-force-restart-on 2 22:10-22:30']);
 
     const actions = await codeActions(client, uri, diagnostics);
-    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [['Set forceRestart to false', 'quickfix', true]]);
+    // The example already has a comment, so the suppression comment is offered after the fix.
+    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [
+      ['Set forceRestart to false', 'quickfix', true],
+      ['Disable sf-force-restart-on for this line', 'quickfix', undefined],
+    ]);
     const edits = actions[0].edit!.changes![uri] as TextEdit[];
     const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'json', 1, text), edits);
     assert.equal(fixed, readExample('sf-force-restart-on.fixed.json'));
@@ -148,6 +152,7 @@ describe('language server over stdio (pull diagnostics, versioned edits)', () =>
       ['Enable the Managed Identity Token Service and restart every node', true],
       ['Enable the Managed Identity Token Service', false],
       ['Add an upgrade policy that restarts every node', false],
+      ['Disable sf-mits-missing for this line', undefined],
     ]);
   });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readExample, ROOT } from './helpers';
@@ -77,6 +77,28 @@ describe('command line', () => {
       assert.equal(stdout, '');
       assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, not .+\.\n/);
     }
+  });
+
+  it('honours suppression comments, as the editor does', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sf-cli-'));
+    const text = readExample('sf-version-too-low.json');
+    const line = '                "clusterCodeVersion": "[parameters(\'clusterCodeVersion\')]",';
+    assert.ok(text.includes(line));
+    writeFileSync(join(folder, 'suppressed.json'), text.replace(line, `                // sf-managed-identity-disable-next-line sf-version-too-low -- upgraded separately\n${line}`));
+    writeFileSync(join(folder, 'other-code.json'), text.replace(line, `                // sf-managed-identity-disable-next-line sf-mits-missing\n${line}`));
+    const { status, stdout } = run('--format', 'json', folder);
+    assert.equal(status, 1, 'the comment that names another rule suppresses nothing');
+    const found = JSON.parse(stdout).files.map((f: { path: string; findings: Array<{ code: string; start: { line: number } }> }) => [
+      f.path.replace(/^.*[\\/]/, ''),
+      f.findings.map((x) => `${x.code} ${x.start.line}`),
+    ]);
+    assert.deepEqual(found, [
+      ['other-code.json', ['sf-version-too-low 20']],
+      ['suppressed.json', []],
+    ]);
+    const before = readFileSync(join(folder, 'suppressed.json'), 'utf8');
+    run('--fix', join(folder, 'suppressed.json'));
+    assert.equal(readFileSync(join(folder, 'suppressed.json'), 'utf8'), before, '--fix leaves a suppressed finding alone');
   });
 
   it('reads UTF-8 with a BOM and UTF-16 with a BOM, as VS Code does', () => {

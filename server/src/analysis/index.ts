@@ -1,5 +1,7 @@
 /** The pure analysis: no editor, no file system, no process. */
 export { analyzeTemplate } from './analyze';
 export { applyFix, detectFormatting, editsForFix } from './fix-edits';
+export { applyRuleLevels, RULE_LEVELS, type RuleLevel } from './rule-levels';
 export { RULES, type Rule } from './rules';
+export { DISABLE_NEXT_LINE, findSuppressions, hasComments, suppressFindings, suppressionEdit, type Suppression, type TextChange } from './suppressions';
 export type { AnalysisProblem, AnalysisResult, Finding, Fix, JsonChange, OffsetRange, RelatedLocation, Severity } from './types';

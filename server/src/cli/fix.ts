@@ -1,5 +1,5 @@
 import type { JSONPath } from 'jsonc-parser';
-import { analyzeTemplate, applyFix, type Finding, type Fix } from '../analysis';
+import { analyzeTemplate, applyFix, suppressFindings, type Finding, type Fix } from '../analysis';
 
 /** How many fixes `--fix` applies to one file at most, so that fixes that undo each other end. */
 export const MAX_FIXES_PER_FILE = 25;
@@ -40,7 +40,8 @@ export function fixText(text: string, include: (finding: Finding) => boolean): F
     const result = analyzeTemplate(current);
     if (!result.isTemplate || result.problem) break;
     let next: { text: string; finding: Finding; fix: Fix } | undefined;
-    for (const finding of result.findings) {
+    // A finding the user suppressed with a comment is not theirs to have fixed.
+    for (const finding of suppressFindings(current, result.findings)) {
       if (!include(finding)) continue;
       const fix = finding.fixes.find((candidate) => candidate.isPreferred);
       if (!fix) continue;
