@@ -7,8 +7,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, type AnalysisResult } from './analysis';
+import { analyzeTemplate, hoverInfo, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
+import { toHover } from './lsp/hover';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 
 export interface ServerOptions {
@@ -69,6 +70,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
         ...(pullDiagnostics
           ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: false, workspaceDiagnostics: false } }
           : {}),
@@ -108,6 +110,25 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       return [];
     }
   });
+
+  /** Runs an editor feature; bad input is logged and answered with `fallback`, never thrown. */
+  function guarded<T>(what: string, uri: string, fallback: T, run: (document: TextDocument) => T): T {
+    const document = documents.get(uri);
+    if (!document) return fallback;
+    try {
+      return run(document);
+    } catch (error) {
+      connection.console.error(`Could not compute ${what} for ${uri}: ${String(error)}`);
+      return fallback;
+    }
+  }
+
+  connection.onHover(({ textDocument, position }) =>
+    guarded('a hover', textDocument.uri, null, (document) => {
+      const info = hoverInfo(document.getText(), document.offsetAt(position));
+      return info ? toHover(document, info, options.ruleDocsUri) : null;
+    }),
+  );
 
   documents.listen(connection);
 }

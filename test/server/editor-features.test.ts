@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { readExample } from '../unit/helpers';
+import { LspClient } from './lsp-client';
+
+const CAPABILITIES = {
+  textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown' as const] } },
+  workspace: { workspaceEdit: { documentChanges: true } },
+};
+
+function positionOf(text: string, marker: string, into = 1) {
+  const document = TextDocument.create('file:///t.json', 'json', 1, text);
+  const offset = text.indexOf(marker);
+  assert.ok(offset >= 0, marker);
+  return document.positionAt(offset + into);
+}
+
+describe('language server over stdio: hovers', () => {
+  let client: LspClient;
+  beforeEach(async () => {
+    client = new LspClient();
+    const result = await client.initialize(CAPABILITIES);
+    assert.equal(result.capabilities.hoverProvider, true);
+  });
+  afterEach(() => client.dispose());
+
+  it('hovers on clusterCodeVersion with its value, origin, support, and a link that opens the rule page', async () => {
+    const uri = 'file:///work/sf-version-too-low.json';
+    const text = readExample('sf-version-too-low.json');
+    await client.open(uri, text);
+    const position = positionOf(text, '"clusterCodeVersion": "[');
+    const hover = await client.connection.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position });
+    const markdown = (hover.contents as MarkupContent).value;
+    assert.equal((hover.contents as MarkupContent).kind, 'markdown');
+    assert.deepEqual(hover.range, { start: { line: 18, character: 16 }, end: { line: 18, character: 36 } });
+    assert.match(markdown, /- clusterCodeVersion: `6\.5\.641\.9590`, from the default value of parameter `clusterCodeVersion` \(a parameter file or the deployment may pass another\)/);
+    assert.match(markdown, /- OS: Windows \(assumed: the cluster has no vmImage\)/);
+    assert.match(markdown, /Managed Identity Token Service: \*\*not supported\*\*, older than 6\.5 CU2 \(6\.5\.658\.9590 on Windows\)/);
+    const link = /\[sf-version-too-low\]\(([^)]+)\)/.exec(markdown);
+    assert.ok(link, markdown);
+    assert.match(link[1], /\/docs\/rules\/sf-version-too-low\.md$/);
+    assert.ok(existsSync(fileURLToPath(link[1])), 'the rule page exists');
+  });
+
+  it('hovers nothing on other keys', async () => {
+    const uri = 'file:///work/other.json';
+    const text = readExample('sf-version-too-low.json');
+    await client.open(uri, text);
+    const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: positionOf(text, '"reliabilityLevel"') });
+    assert.equal(hover, null);
+  });
+
+  it('answers with nothing for a document it does not have', async () => {
+    const position = { line: 3, character: 4 };
+    assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///nope.json' }, position }), null);
+    assert.equal(client.exitCode, null);
+  });
+});
