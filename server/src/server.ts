@@ -7,8 +7,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, hoverInfo, type AnalysisResult } from './analysis';
+import { analyzeTemplate, completionsAt, hoverInfo, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
+import { toCompletionItems } from './lsp/completion';
 import { toHover } from './lsp/hover';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 
@@ -71,6 +72,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
+        // Quotes start a key or a section name; the rest comes on request (Ctrl+Space).
+        completionProvider: { triggerCharacters: ['"'] },
         ...(pullDiagnostics
           ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: false, workspaceDiagnostics: false } }
           : {}),
@@ -128,6 +131,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const info = hoverInfo(document.getText(), document.offsetAt(position));
       return info ? toHover(document, info, options.ruleDocsUri) : null;
     }),
+  );
+
+  connection.onCompletion(({ textDocument, position }) =>
+    guarded('completions', textDocument.uri, [], (document) =>
+      toCompletionItems(document, completionsAt(document.getText(), document.offsetAt(position))),
+    ),
   );
 
   documents.listen(connection);

@@ -1,13 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parse, type ParseError } from 'jsonc-parser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { CompletionItem, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
 import { readExample } from '../unit/helpers';
 import { LspClient } from './lsp-client';
 
 const CAPABILITIES = {
-  textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown' as const] } },
+  textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown' as const] }, completion: { completionItem: { snippetSupport: true } } },
   workspace: { workspaceEdit: { documentChanges: true } },
 };
 
@@ -18,12 +19,13 @@ function positionOf(text: string, marker: string, into = 1) {
   return document.positionAt(offset + into);
 }
 
-describe('language server over stdio: hovers', () => {
+describe('language server over stdio: hovers and completions', () => {
   let client: LspClient;
   beforeEach(async () => {
     client = new LspClient();
     const result = await client.initialize(CAPABILITIES);
     assert.equal(result.capabilities.hoverProvider, true);
+    assert.ok(result.capabilities.completionProvider);
   });
   afterEach(() => client.dispose());
 
@@ -53,9 +55,29 @@ describe('language server over stdio: hovers', () => {
     assert.equal(hover, null);
   });
 
+  it('completes the token service section, and the result is valid JSON', async () => {
+    const uri = 'file:///work/complete.json';
+    const text = readExample('sf-mits-missing.json').replace(/("ClusterProtectionLevel".*\n\s*\]\n\s*\})/, '$1\n          ');
+    await client.open(uri, text);
+    const position = { line: 26, character: 10 };
+    const items = await client.connection.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position });
+    assert.deepEqual(items.map((item) => item.label), ['ManagedIdentityTokenService section']);
+    const [item] = items;
+    assert.equal(item.insertTextFormat, 2, 'a snippet');
+    const document = TextDocument.create(uri, 'json', 1, text);
+    const edit = item.textEdit as TextEdit;
+    const edits = [...(item.additionalTextEdits ?? []), { ...edit, newText: edit.newText.replace(/\$\{1:true\}/, 'true').replace('$0', '') }];
+    const result = TextDocument.applyEdits(document, edits);
+    const errors: ParseError[] = [];
+    const value = parse(result, errors, { allowTrailingComma: false });
+    assert.deepEqual(errors, []);
+    assert.deepEqual(value.resources[0].properties.fabricSettings.map((s: { name: string }) => s.name), ['Security', 'ManagedIdentityTokenService']);
+  });
+
   it('answers with nothing for a document it does not have', async () => {
     const position = { line: 3, character: 4 };
     assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///nope.json' }, position }), null);
+    assert.deepEqual(await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: 'file:///nope.json' }, position }), []);
     assert.equal(client.exitCode, null);
   });
 });
