@@ -1,7 +1,16 @@
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { window, workspace, type ExtensionContext } from 'vscode';
+import {
+  CodeLensRequest,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+
+/** Shows or hides the "Enable managed identities on this cluster…" code lens. */
+const CODE_LENS_SETTING = 'sfManagedIdentity.codeLens.enable';
 
 /** Starts the language server for JSON, JSONC and ARM Tools' `arm-template` documents. */
 export async function activate(context: ExtensionContext): Promise<void> {
@@ -13,8 +22,22 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     // The server decides by `$schema` which of these are ARM templates; the rest get nothing.
     documentSelector: [{ language: 'json' }, { language: 'jsonc' }, { language: 'arm-template' }],
+    middleware: {
+      provideCodeLenses: (document, token, next) =>
+        workspace.getConfiguration(undefined, document).get<boolean>(CODE_LENS_SETTING, true) ? next(document, token) : [],
+    },
   };
   client = new LanguageClient('sfManagedIdentity', 'Service Fabric Managed Identity', serverOptions, clientOptions);
+  const started = client;
+  context.subscriptions.push(
+    workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(CODE_LENS_SETTING)) return;
+      // Ask VS Code for the code lenses again, so the change shows without a reload.
+      const feature = started.getFeature(CodeLensRequest.method);
+      const providers = new Set(window.visibleTextEditors.map((editor) => feature.getProvider(editor.document)));
+      for (const provider of providers) provider?.onDidChangeCodeLensEmitter.fire();
+    }),
+  );
   await client.start();
 }
 

@@ -10,6 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeTemplate, completionsAt, hoverInfo, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
 import { toCompletionItems } from './lsp/completion';
+import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
 import { toHover } from './lsp/hover';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 
@@ -74,6 +75,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         hoverProvider: true,
         // Quotes start a key or a section name; the rest comes on request (Ctrl+Space).
         completionProvider: { triggerCharacters: ['"'] },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [ENABLE_COMMAND] },
         ...(pullDiagnostics
           ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: false, workspaceDiagnostics: false } }
           : {}),
@@ -138,6 +141,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       toCompletionItems(document, completionsAt(document.getText(), document.offsetAt(position))),
     ),
   );
+
+  connection.onCodeLens(({ textDocument }) => guarded('code lenses', textDocument.uri, [], enableCodeLenses));
+
+  connection.onExecuteCommand(async ({ command, arguments: args }) => {
+    if (command !== ENABLE_COMMAND) return;
+    const uri = typeof args?.[0] === 'string' ? args[0] : '';
+    try {
+      await executeEnableCommand(connection, documents.get(uri), args, versionedEdits);
+    } catch (error) {
+      connection.console.error(`Could not run ${command} for ${uri}: ${String(error)}`);
+    }
+  });
 
   documents.listen(connection);
 }

@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse, type ParseError } from 'jsonc-parser';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CompletionItem, Hover, MarkupContent, TextEdit } from 'vscode-languageserver-protocol';
-import { readExample } from '../unit/helpers';
+import type { CodeLens, CompletionItem, Hover, MarkupContent, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
+import { readExample, readFixture } from '../unit/helpers';
 import { LspClient } from './lsp-client';
 
 const CAPABILITIES = {
   textDocument: { publishDiagnostics: {}, hover: { contentFormat: ['markdown' as const] }, completion: { completionItem: { snippetSupport: true } } },
-  workspace: { workspaceEdit: { documentChanges: true } },
+  workspace: { workspaceEdit: { documentChanges: true }, applyEdit: true },
 };
 
 function positionOf(text: string, marker: string, into = 1) {
@@ -19,13 +19,15 @@ function positionOf(text: string, marker: string, into = 1) {
   return document.positionAt(offset + into);
 }
 
-describe('language server over stdio: hovers and completions', () => {
+describe('language server over stdio: hovers, completions, code lens and command', () => {
   let client: LspClient;
   beforeEach(async () => {
     client = new LspClient();
     const result = await client.initialize(CAPABILITIES);
     assert.equal(result.capabilities.hoverProvider, true);
     assert.ok(result.capabilities.completionProvider);
+    assert.ok(result.capabilities.codeLensProvider);
+    assert.deepEqual(result.capabilities.executeCommandProvider?.commands, ['sfManagedIdentity.enableManagedIdentities']);
   });
   afterEach(() => client.dispose());
 
@@ -74,7 +76,51 @@ describe('language server over stdio: hovers and completions', () => {
     assert.deepEqual(value.resources[0].properties.fabricSettings.map((s: { name: string }) => s.name), ['Security', 'ManagedIdentityTokenService']);
   });
 
-  it('answers with nothing for a document it does not have', async () => {
+  it('shows a code lens on the cluster, and its command enables managed identities in one edit, then explains the two steps', async () => {
+    const uri = 'file:///work/enable.json';
+    const text = readExample('sf-mits-missing.json');
+    await client.open(uri, text, 3);
+    const lenses = await client.connection.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(lenses.length, 1);
+    const [lens] = lenses;
+    assert.equal(lens.command?.title, 'Enable managed identities on this cluster…');
+    assert.deepEqual(lens.range.start, { line: 9, character: 14 });
+
+    await client.connection.sendRequest('workspace/executeCommand', { command: lens.command!.command, arguments: lens.command!.arguments });
+    assert.equal(client.applyEditRequests.length, 1, 'one workspace edit');
+    const [change] = client.applyEditRequests[0].edit.documentChanges as TextDocumentEdit[];
+    assert.deepEqual(change.textDocument, { uri, version: 3 });
+    const result = TextDocument.applyEdits(TextDocument.create(uri, 'json', 3, text), change.edits);
+    assert.equal(result, readExample('sf-mits-missing.fixed.json'));
+    assert.equal(client.messages.length, 1);
+    assert.equal(client.messages[0].type, 3, 'information');
+    assert.match(client.messages[0].message, /Step 1: deploy the template.*Step 2: once that upgrade has completed, set forceRestart back to false/);
+
+    await client.replace(uri, result, 4);
+    assert.deepEqual(await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }), [], 'no lens once enabled');
+  });
+
+  it('says so when the editor refuses the edit, and when the template changed meanwhile', async () => {
+    const uri = 'file:///work/refused.json';
+    const text = readExample('sf-mits-missing.json');
+    await client.open(uri, text);
+    const [lens] = await client.connection.sendRequest<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    client.applyEditAnswer = { applied: false, failureReason: 'document changed' };
+    await client.connection.sendRequest('workspace/executeCommand', { command: lens.command!.command, arguments: lens.command!.arguments });
+    assert.equal(client.messages[0].type, 2, 'a warning');
+    assert.match(client.messages[0].message, /were not enabled: the editor did not apply the change \(document changed\)/);
+
+    await client.replace(uri, readExample('sf-mits-missing.fixed.json'), 2);
+    await client.connection.sendRequest('workspace/executeCommand', { command: lens.command!.command, arguments: lens.command!.arguments });
+    assert.equal(client.applyEditRequests.length, 1, 'nothing more to apply');
+    assert.match(client.messages[1].message, /were not enabled: the template changed/);
+    assert.equal(client.exitCode, null);
+  });
+
+  it('answers with nothing for a document it does not have or that is not valid', async () => {
+    const uri = 'file:///work/invalid.json';
+    await client.open(uri, readFixture('invalid.json'));
+    assert.deepEqual(await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } }), []);
     const position = { line: 3, character: 4 };
     assert.equal(await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///nope.json' }, position }), null);
     assert.deepEqual(await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: 'file:///nope.json' }, position }), []);

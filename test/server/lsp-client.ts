@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ClientCapabilities, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { ApplyWorkspaceEditParams, ApplyWorkspaceEditResult, ClientCapabilities, InitializeResult, PublishDiagnosticsParams, ShowMessageParams } from 'vscode-languageserver-protocol';
 
 const SERVER = join(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -11,6 +11,11 @@ export class LspClient {
   private readonly process: ChildProcess;
   private readonly waiting: Array<{ uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   readonly published: PublishDiagnosticsParams[] = [];
+  /** The workspace edits the server asked to apply, and the messages it showed, in order. */
+  readonly applyEditRequests: ApplyWorkspaceEditParams[] = [];
+  readonly messages: ShowMessageParams[] = [];
+  /** How this client answers workspace/applyEdit. */
+  applyEditAnswer: ApplyWorkspaceEditResult = { applied: true };
   stderr = '';
 
   constructor() {
@@ -27,6 +32,11 @@ export class LspClient {
       }
     });
     this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/showMessage', (params: ShowMessageParams) => this.messages.push(params));
+    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
+      this.applyEditRequests.push(params);
+      return this.applyEditAnswer;
+    });
     this.connection.listen();
   }
 
