@@ -88,14 +88,14 @@ export function completionsAt(text: string, offset: number): CompletionData[] {
       return [sectionCompletion(text, offset, editing)].filter(isDefined);
     }
     // "fabricSettings": [ { | } ]
-    if (rest.length === 4 && rest[1] === 'fabricsettings' && typeof rest[2] === 'number' && isAtPropertyKey) {
+    if (rest.length === 4 && rest[0] === 'properties' && rest[1] === 'fabricsettings' && typeof rest[2] === 'number' && isAtPropertyKey) {
       const element = members(propertyValue(properties, 'fabricSettings'))[rest[2]];
       if (element?.type !== 'object' || (element.children?.length ?? 0) > (editing ? 1 : 0)) return [];
       if (hasSection(cluster, properties)) return [];
       return [sectionMembersCompletion(text, offset, editing)].filter(isDefined);
     }
     // "parameters": [ | ] of the token service section
-    if (rest.length === 5 && rest[1] === 'fabricsettings' && typeof rest[2] === 'number' && rest[3] === 'parameters' && typeof rest[4] === 'number') {
+    if (rest.length === 5 && rest[0] === 'properties' && rest[1] === 'fabricsettings' && typeof rest[2] === 'number' && rest[3] === 'parameters' && typeof rest[4] === 'number') {
       const section = members(propertyValue(properties, 'fabricSettings'))[rest[2]];
       if (!isTokenServiceSection(section, cluster.entry.scope)) return [];
       if (editing && editing.type !== 'string') return [];
