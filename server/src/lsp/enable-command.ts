@@ -26,15 +26,17 @@ export async function executeEnableCommand(
 ): Promise<void> {
   const [uri, clusterOffset] = args ?? [];
   if (!document || document.uri !== uri || typeof clusterOffset !== 'number') {
-    notify(connection, MessageType.Warning, 'Managed identities were not enabled: the template is no longer open.');
+    notify(connection, MessageType.Warning, 'Managed identities were not enabled: the template is no longer open. Open it and use the code lens again.');
     return;
   }
   const text = document.getText();
   const plan = enablePlan(text, clusterOffset);
   const edits = plan && editsForFix(text, plan.fix);
   if (!plan || !edits) {
-    notify(connection, MessageType.Warning, 
-      'Managed identities were not enabled: the template changed, is not valid JSON, or the cluster already enables the Managed Identity Token Service.',
+    notify(
+      connection,
+      MessageType.Warning,
+      'Managed identities were not enabled: the template changed since the code lens was shown, is not valid JSON, or the cluster already enables the Managed Identity Token Service. Use the code lens again once the template is valid.',
     );
     return;
   }
@@ -44,7 +46,8 @@ export async function executeEnableCommand(
     : { changes: { [document.uri]: textEdits } };
   const result = await connection.workspace.applyEdit({ label: plan.fix.title, edit });
   if (!result.applied) {
-    notify(connection, MessageType.Warning, `Managed identities were not enabled: the editor did not apply the change${result.failureReason ? ` (${result.failureReason})` : ''}.`);
+    const reason = result.failureReason ? ` (${result.failureReason})` : '';
+    notify(connection, MessageType.Warning, `Managed identities were not enabled: the editor did not apply the change${reason}. Use the code lens again.`);
     return;
   }
   notify(connection, MessageType.Info, plan.message);
