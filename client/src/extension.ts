@@ -1,10 +1,19 @@
 import { commands, ConfigurationTarget, window, workspace, type ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CodeLensRequest,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 
 /** Runs "Turn off <code> in settings"; the server offers that action to clients that announce it. */
 const TURN_OFF_RULE_COMMAND = 'sfManagedIdentity.turnOffRule';
 
 let client: LanguageClient | undefined;
+
+/** Shows or hides the "Enable managed identities on this cluster…" code lens. */
+const CODE_LENS_SETTING = 'sfManagedIdentity.codeLens.enable';
 
 /** Starts the language server for JSON, JSONC and ARM Tools' `arm-template` documents. */
 export async function activate(context: ExtensionContext): Promise<void> {
@@ -17,9 +26,23 @@ export async function activate(context: ExtensionContext): Promise<void> {
     // The server decides by `$schema` which of these are ARM templates; the rest get nothing.
     documentSelector: [{ language: 'json' }, { language: 'jsonc' }, { language: 'arm-template' }],
     initializationOptions: { clientCommands: [TURN_OFF_RULE_COMMAND] },
+    middleware: {
+      provideCodeLenses: (document, token, next) =>
+        workspace.getConfiguration(undefined, document).get<boolean>(CODE_LENS_SETTING, true) ? next(document, token) : [],
+    },
   };
   context.subscriptions.push(commands.registerCommand(TURN_OFF_RULE_COMMAND, turnOffRule));
   client = new LanguageClient('sfManagedIdentity', 'Service Fabric Managed Identity', serverOptions, clientOptions);
+  const started = client;
+  context.subscriptions.push(
+    workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(CODE_LENS_SETTING)) return;
+      // Ask VS Code for the code lenses again, so the change shows without a reload.
+      const feature = started.getFeature(CodeLensRequest.method);
+      const providers = new Set(window.visibleTextEditors.map((editor) => feature.getProvider(editor.document)));
+      for (const provider of providers) provider?.onDidChangeCodeLensEmitter.fire();
+    }),
+  );
   await client.start();
 }
 

@@ -8,8 +8,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, applyRuleLevels, suppressFindings, type AnalysisResult } from './analysis';
+import { analyzeTemplate, applyRuleLevels, completionsAt, hoverInfo, suppressFindings, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
+import { toCompletionItems } from './lsp/completion';
+import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
+import { toHover } from './lsp/hover';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
@@ -89,6 +92,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        hoverProvider: true,
+        // Quotes start a key or a section name; the rest comes on request (Ctrl+Space).
+        completionProvider: { triggerCharacters: ['"'] },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [ENABLE_COMMAND] },
         ...(pullDiagnostics
           ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: false, workspaceDiagnostics: false } }
           : {}),
@@ -148,6 +156,43 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     } catch (error) {
       connection.console.error(`Could not compute code actions for ${document.uri}: ${String(error)}`);
       return [];
+    }
+  });
+
+  /** Runs an editor feature; bad input is logged and answered with `fallback`, never thrown. */
+  function guarded<T>(what: string, uri: string, fallback: T, run: (document: TextDocument) => T): T {
+    const document = documents.get(uri);
+    if (!document) return fallback;
+    try {
+      return run(document);
+    } catch (error) {
+      connection.console.error(`Could not compute ${what} for ${uri}: ${String(error)}`);
+      return fallback;
+    }
+  }
+
+  connection.onHover(({ textDocument, position }) =>
+    guarded('a hover', textDocument.uri, null, (document) => {
+      const info = hoverInfo(document.getText(), document.offsetAt(position));
+      return info ? toHover(document, info, options.ruleDocsUri) : null;
+    }),
+  );
+
+  connection.onCompletion(({ textDocument, position }) =>
+    guarded('completions', textDocument.uri, [], (document) =>
+      toCompletionItems(document, completionsAt(document.getText(), document.offsetAt(position))),
+    ),
+  );
+
+  connection.onCodeLens(({ textDocument }) => guarded('code lenses', textDocument.uri, [], enableCodeLenses));
+
+  connection.onExecuteCommand(async ({ command, arguments: args }) => {
+    if (command !== ENABLE_COMMAND) return;
+    const uri = typeof args?.[0] === 'string' ? args[0] : '';
+    try {
+      await executeEnableCommand(connection, documents.get(uri), args, versionedEdits);
+    } catch (error) {
+      connection.console.error(`Could not run ${command} for ${uri}: ${String(error)}`);
     }
   });
 

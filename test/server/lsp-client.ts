@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ClientCapabilities, ConfigurationParams, InitializeResult, PublishDiagnosticsParams, Registration, RegistrationParams } from 'vscode-languageserver-protocol';
+import type { ApplyWorkspaceEditParams, ApplyWorkspaceEditResult, ClientCapabilities, ConfigurationParams, InitializeResult, PublishDiagnosticsParams, Registration, RegistrationParams, ShowMessageParams } from 'vscode-languageserver-protocol';
 
 const SERVER = join(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -11,6 +11,11 @@ export class LspClient {
   private readonly process: ChildProcess;
   private readonly waiting: Array<{ uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   readonly published: PublishDiagnosticsParams[] = [];
+  /** The workspace edits the server asked to apply, and the messages it showed, in order. */
+  readonly applyEditRequests: ApplyWorkspaceEditParams[] = [];
+  readonly messages: ShowMessageParams[] = [];
+  /** How this client answers workspace/applyEdit. */
+  applyEditAnswer: ApplyWorkspaceEditResult = { applied: true };
   stderr = '';
   /**
    * What the client answers to `workspace/configuration`, as VS Code does: the settings of a
@@ -51,6 +56,11 @@ export class LspClient {
       this.refreshes++;
       for (const resolve of this.refreshWaiting.splice(0)) resolve();
       return null;
+    });
+    this.connection.onNotification('window/showMessage', (params: ShowMessageParams) => this.messages.push(params));
+    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
+      this.applyEditRequests.push(params);
+      return this.applyEditAnswer;
     });
     this.connection.listen();
   }

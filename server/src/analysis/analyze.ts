@@ -6,7 +6,7 @@ import { isDeploymentTemplateSchema } from './template-model';
 import type { AnalysisResult, Finding } from './types';
 
 /** ARM accepts comments and trailing commas in templates. */
-const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
+export const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
 /** Finds a deployment template `$schema` in text that could not be parsed. */
 const SCHEMA_IN_TEXT = /"\$schema"\s*:\s*"https?:\/\/schema\.management\.azure\.com\/schemas\/[^/"]+\/(?:deploymentTemplate|subscriptionDeploymentTemplate|tenantDeploymentTemplate|managementGroupDeploymentTemplate)\.json#?"/i;
 

@@ -52,7 +52,7 @@ export const sfVersionTooLow: Rule = {
 };
 
 /** Linux when `vmImage` says Linux or Ubuntu; Windows when it says otherwise or is absent; unknown if unresolved. */
-function clusterOs(properties: Node | undefined, scope: TemplateScope): ClusterOs | undefined {
+export function clusterOs(properties: Node | undefined, scope: TemplateScope): ClusterOs | undefined {
   const vmImageNode = propertyValue(properties, 'vmImage');
   if (!vmImageNode) return 'windows';
   const vmImage = scope.resolveString(vmImageNode);
