@@ -2,17 +2,18 @@
 // What the .vsix may hold and must hold. Used by test/unit/package.test.ts (over `vsce ls`) and,
 // as `node test/package/vsix-contents.js <file.vsix>`, by `npm run package` over the real file.
 'use strict';
-const { existsSync, readdirSync, readFileSync } = require('node:fs');
+const { existsSync, readdirSync, readFileSync, statSync } = require('node:fs');
 const { join, relative, sep } = require('node:path');
 
 const ROOT = join(__dirname, '..', '..');
+/** The .vsix must stay under 500 KB. */
+const MAX_VSIX_BYTES = 500 * 1024;
 
 /** The allow-list: the bundles, the grammar, the docs, the icon and the manifest. */
 const ALLOWED = [
   /^dist\/(extension|server)\.js$/,
   /^syntaxes\/[^]+$/,
   /^docs\/rules\/[a-z0-9-]+\.md$/,
-  /^docs\/images\/[^/]+\.png$/,
   /^images\/icon\.png$/,
   /^package\.json$/,
   /^(README|readme)\.md$/,
@@ -81,10 +82,13 @@ module.exports = { ALLOWED, required, listZip, vsixFiles, problems };
 if (require.main === module) {
   const file = process.argv[2];
   const found = problems(vsixFiles(file));
+  // The size budget of issue 6: a small download, and nothing shipped that is not needed.
+  const size = statSync(file).size;
+  if (size >= MAX_VSIX_BYTES) found.push(`${size} bytes, over the budget of ${MAX_VSIX_BYTES}`);
   if (found.length > 0) {
     console.error(`${file}:\n  ${found.join('\n  ')}`);
     process.exitCode = 1;
   } else {
-    console.log(`${file}: holds only allowed files, and every required one.`);
+    console.log(`${file}: ${statSync(file).size} bytes; holds only allowed files, and every required one.`);
   }
 }

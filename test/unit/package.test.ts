@@ -21,6 +21,7 @@ describe('packaging', () => {
     assert.deepEqual(contents.problems(files), []);
     for (const rule of RULES) assert.ok(files.includes(`docs/rules/${rule.id}.md`), rule.id);
     assert.ok(!files.includes('dist/cli.js') && !files.some((file) => file.endsWith('.map')));
+    assert.ok(!files.some((file) => file.startsWith('docs/images/')), 'the screenshots stay out of the .vsix');
   });
 
   it('the allow-list check reports what must not ship and what is missing', () => {
