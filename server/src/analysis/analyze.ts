@@ -44,12 +44,19 @@ export function analyzeTemplate(text: string): AnalysisResult {
       problem: {
         kind: 'invalid-json',
         message: `This template is not valid JSON here (${printParseErrorCode(first.error)}), so it was not checked for managed identity readiness.`,
-        range: { offset: first.offset, length: first.length },
+        // jsonc-parser reports an error at the end of the text (an unterminated comment or
+        // string, a missing bracket) with a range past the end; keep it inside the text.
+        range: clampRange(first.offset, first.length, text.length),
       },
     };
   }
   const context = buildTemplateContext(root);
   return { isTemplate: true, findings: dedupe(RULES.flatMap((rule) => rule.check(context))) };
+}
+
+function clampRange(offset: number, length: number, textLength: number): { offset: number; length: number } {
+  const start = Math.min(Math.max(0, offset), textLength);
+  return { offset: start, length: Math.max(0, Math.min(length, textLength - start)) };
 }
 
 /** Clusters that share a parameter would otherwise report the same place twice. */
