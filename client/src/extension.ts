@@ -13,6 +13,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     // The server decides by `$schema` which of these are ARM templates; the rest get nothing.
     documentSelector: [{ language: 'json' }, { language: 'jsonc' }, { language: 'arm-template' }],
+    // Sends the extension's settings (sfManagedIdentity.*) to the server now and on every change.
+    synchronize: { configurationSection: 'sfManagedIdentity' },
   };
   client = new LanguageClient('sfManagedIdentity', 'Service Fabric Managed Identity', serverOptions, clientOptions);
   await client.start();

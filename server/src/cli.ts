@@ -1,10 +1,19 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, type AnalysisResult, type OffsetRange, type Severity } from './analysis';
+import {
+  analyzeTemplate,
+  checkSize,
+  DEFAULT_MAX_FILE_SIZE_MB,
+  SCHEMA_SEARCH_LENGTH,
+  validMaxFileSizeMB,
+  type AnalysisResult,
+  type OffsetRange,
+  type Severity,
+} from './analysis';
 import { bundledRuleDocsUri } from './rule-docs';
 
-const USAGE = `Usage: sf-managed-identity [--format text|json] [--exit-zero] <files or folders...>
+const USAGE = `Usage: sf-managed-identity [--format text|json] [--exit-zero] [--max-file-size-mb N] <files or folders...>
 
 Checks ARM templates for Service Fabric clusters that are not ready for managed identities.
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
@@ -13,6 +22,9 @@ files that are not ARM deployment templates are skipped quietly.
   --format text   one line per finding: path:line:column severity code message (default)
   --format json   one JSON document with every finding
   --exit-zero     exit 0 even when errors are found
+  --max-file-size-mb N
+                  templates larger than N megabytes get one warning instead of an
+                  analysis (default ${DEFAULT_MAX_FILE_SIZE_MB}; ARM rejects templates over 4 MB)
 
 Exit status: 1 when any finding is an error, 2 on a usage error, 0 otherwise.
 Columns count UTF-16 code units, as LSP and SARIF do.`;
@@ -22,6 +34,7 @@ class UsageError extends Error {}
 interface Options {
   format: 'text' | 'json';
   exitZero: boolean;
+  maxFileSizeMB: number;
   paths: string[];
 }
 
@@ -42,7 +55,7 @@ interface ReportedFinding {
 }
 
 function parseArguments(args: string[]): Options | 'help' {
-  const options: Options = { format: 'text', exitZero: false, paths: [] };
+  const options: Options = { format: 'text', exitZero: false, maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB, paths: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--help' || arg === '-h') return 'help';
@@ -51,6 +64,11 @@ function parseArguments(args: string[]): Options | 'help' {
       const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
       if (value !== 'text' && value !== 'json') throw new UsageError(`--format takes text or json, not ${value ?? 'nothing'}.`);
       options.format = value;
+    } else if (arg === '--max-file-size-mb' || arg.startsWith('--max-file-size-mb=')) {
+      const value = arg === '--max-file-size-mb' ? args[++i] : arg.slice('--max-file-size-mb='.length);
+      const limit = validMaxFileSizeMB(value === undefined || value.trim() === '' ? NaN : Number(value));
+      if (limit === undefined) throw new UsageError(`--max-file-size-mb takes a positive number of megabytes, not ${value ?? 'nothing'}.`);
+      options.maxFileSizeMB = limit;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option ${arg}.`);
     else options.paths.push(arg);
   }
@@ -103,6 +121,17 @@ export function decode(bytes: Buffer): string {
   return bytes.toString('utf8');
 }
 
+/** The first `length` bytes of a file. */
+function readHead(file: string, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, 'r');
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function report(text: string, result: AnalysisResult): ReportedFinding[] {
   const document = TextDocument.create('file:///template.json', 'json', 0, text);
   const at = (range: OffsetRange) => {
@@ -144,13 +173,17 @@ export function main(args: string[]): number {
   let templates = 0;
   for (const file of files) {
     let text: string;
+    let result: AnalysisResult | undefined;
     try {
-      text = decode(readFileSync(file));
+      // A file over the limit is not read whole: its start tells whether it is a template.
+      const size = statSync(file).size;
+      text = size > options.maxFileSizeMB * 1024 * 1024 ? decode(readHead(file, SCHEMA_SEARCH_LENGTH * 4)) : decode(readFileSync(file));
+      result = checkSize(text, size, options.maxFileSizeMB, '--max-file-size-mb');
     } catch (error) {
       process.stderr.write(`sf-managed-identity: cannot read ${file}: ${(error as Error).message}\n`);
       continue;
     }
-    const result = analyzeTemplate(text);
+    result ??= analyzeTemplate(text);
     if (!result.isTemplate) continue;
     templates++;
     results.push({ path: relative(process.cwd(), file) || file, findings: report(text, result) });

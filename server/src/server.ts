@@ -7,7 +7,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, type AnalysisResult } from './analysis';
+import { analyzeTemplate, checkSize, DEFAULT_MAX_FILE_SIZE_MB, validMaxFileSizeMB, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 
@@ -19,6 +19,8 @@ export interface ServerOptions {
 /** How long push diagnostics wait for typing to pause. */
 const PUSH_DEBOUNCE_MS = 150;
 const NOT_ANALYSED: AnalysisResult = { isTemplate: false, findings: [] };
+/** The setting that limits the size of the documents analysed. */
+const MAX_FILE_SIZE_SETTING = 'sfManagedIdentity.maxFileSizeMB';
 
 /**
  * Wires the analysis to a connection: documents, capabilities and handlers, nothing more.
@@ -30,6 +32,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let pullDiagnostics = false;
   let versionedEdits = false;
+  let configurationPull = false;
+  let diagnosticsRefresh = false;
+  let maxFileSizeMB = DEFAULT_MAX_FILE_SIZE_MB;
 
   /** The analysis of a document's current version; bad input never escapes as an exception. */
   function analysisOf(document: TextDocument): AnalysisResult {
@@ -37,7 +42,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (cached?.version === document.version) return cached.result;
     let result: AnalysisResult;
     try {
-      result = analyzeTemplate(document.getText());
+      const text = document.getText();
+      result = checkSize(text, Buffer.byteLength(text, 'utf8'), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeTemplate(text);
     } catch (error) {
       connection.console.error(`Could not analyse ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       result = NOT_ANALYSED;
@@ -65,6 +71,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialize((params): InitializeResult => {
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    configurationPull = params.capabilities.workspace?.configuration === true;
+    diagnosticsRefresh = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -76,6 +84,32 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       serverInfo: { name: 'sf-managed-identity' },
     };
   });
+
+  /** Takes the settings a client pushed, or pulls them; then analyses every open document again. */
+  async function updateSettings(pushed: unknown): Promise<void> {
+    let section = (pushed as { sfManagedIdentity?: { maxFileSizeMB?: unknown } } | null | undefined)?.sfManagedIdentity;
+    if (section === undefined && configurationPull) {
+      try {
+        section = (await connection.workspace.getConfiguration('sfManagedIdentity')) ?? undefined;
+      } catch {
+        section = undefined;
+      }
+    }
+    const limit = validMaxFileSizeMB(section?.maxFileSizeMB) ?? DEFAULT_MAX_FILE_SIZE_MB;
+    if (limit === maxFileSizeMB) return;
+    maxFileSizeMB = limit;
+    analyses.clear();
+    if (pullDiagnostics) {
+      if (diagnosticsRefresh) void connection.languages.diagnostics.refresh();
+    } else {
+      for (const document of documents.all()) schedulePublish(document.uri, 0);
+    }
+  }
+
+  connection.onInitialized(() => {
+    if (configurationPull) void updateSettings(undefined);
+  });
+  connection.onDidChangeConfiguration((params) => void updateSettings(params.settings));
 
   documents.onDidOpen(({ document }) => {
     if (!pullDiagnostics) schedulePublish(document.uri, 0);
