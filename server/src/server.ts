@@ -7,7 +7,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, checkSize, DEFAULT_MAX_FILE_SIZE_MB, validMaxFileSizeMB, type AnalysisResult } from './analysis';
+import { analyzeTemplate, checkSize, DEFAULT_MAX_FILE_SIZE_MB, FIX_ALL_KIND, validMaxFileSizeMB, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 
@@ -76,7 +76,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...(pullDiagnostics
           ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: false, workspaceDiagnostics: false } }
           : {}),

@@ -15,7 +15,8 @@ describe('language server: size limit (sfManagedIdentity.maxFileSizeMB)', functi
   let client: LspClient;
   beforeEach(async () => {
     client = new LspClient();
-    await client.initialize(PUSH_ONLY);
+    const result = await client.initialize(PUSH_ONLY);
+    assert.deepEqual(result.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.sfManagedIdentity'] });
   });
   afterEach(() => client.dispose());
 
