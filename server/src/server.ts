@@ -1,6 +1,8 @@
 import {
   CodeActionKind,
   DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
@@ -28,7 +30,7 @@ const MAX_FILE_SIZE_SETTING = 'sfManagedIdentity.maxFileSizeMB';
  */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
-  const analyses = new Map<string, { version: number; result: AnalysisResult }>();
+  const analyses = new Map<string, { version: number; text: string; result: AnalysisResult }>();
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let pullDiagnostics = false;
   let versionedEdits = false;
@@ -39,16 +41,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** The analysis of a document's current version; bad input never escapes as an exception. */
   function analysisOf(document: TextDocument): AnalysisResult {
     const cached = analyses.get(document.uri);
-    if (cached?.version === document.version) return cached.result;
+    const text = document.getText();
+    // The text is compared too: a client that sends a version twice, or out of order, must
+    // not get the analysis of other text, whose ranges would put edits in the wrong place.
+    if (cached?.version === document.version && cached.text === text) return cached.result;
     let result: AnalysisResult;
     try {
-      const text = document.getText();
       result = checkSize(text, Buffer.byteLength(text, 'utf8'), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeTemplate(text);
     } catch (error) {
       connection.console.error(`Could not analyse ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       result = NOT_ANALYSED;
     }
-    analyses.set(document.uri, { version: document.version, result });
+    analyses.set(document.uri, { version: document.version, text, result });
     return result;
   }
 
@@ -124,7 +128,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  connection.languages.diagnostics.on((params) => {
+  connection.languages.diagnostics.on(async (params, token) => {
+    // Let a $/cancelRequest that is already on its way arrive before the analysis starts:
+    // the client cancels pulls for text that has changed since.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The diagnostics request was cancelled.');
     const document = documents.get(params.textDocument.uri);
     return {
       kind: DocumentDiagnosticReportKind.Full,

@@ -49,6 +49,12 @@ export class LspClient {
     return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   }
 
+  /** Calls back with the exit code when the server process exits. */
+  onExit(listener: (code: number | null) => void): void {
+    if (this.process.exitCode !== null) listener(this.process.exitCode);
+    else this.process.once('exit', (code) => listener(code));
+  }
+
   get exitCode(): number | null {
     return this.process.exitCode;
   }
