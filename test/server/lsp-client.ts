@@ -13,8 +13,9 @@ export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   stderr = '';
 
-  constructor() {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `nodeArgs` go to node before the server script (e.g. `--require` a preload). */
+  constructor(nodeArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
+    this.process = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.process.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
