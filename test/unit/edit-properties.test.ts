@@ -203,7 +203,7 @@ describe('property: quick fixes on templates formatted every way', function () {
       fc.record({ model: templateModel, style }),
       ({ model, style: s }) => print(templateJson(model), s),
       ({ model, style: s }) => checkFix(model, s),
-      runsFor(0.05),
+      runsFor(0.05, 60),
     );
   });
 });

@@ -21,7 +21,8 @@ export const REGRESSIONS = join(ROOT, 'test', 'fixtures', 'regressions');
  * (`npm run fuzz` sets it to 100,000); `npm test` runs a few thousand. Each suite gets a
  * share of the budget.
  */
-export function runsFor(share: number): number {
+export function runsFor(share: number, inNpmTest?: number): number {
+  if (process.env.SF_FUZZ_RUNS === undefined && inNpmTest !== undefined) return inNpmTest;
   const total = Number(process.env.SF_FUZZ_RUNS ?? 3000);
   return Math.max(10, Math.round(total * share));
 }
