@@ -1,7 +1,12 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { analyzeTemplate } from '../../server/src/analysis';
 import { ALL_SOURCES, asText, CORPUS, duplicationCase, FULL, fuzz, keepRegression, mutate, mutation, runsFor, SMALL, survives, tally } from './fuzz/harness';
+import { ROOT } from './helpers';
 import { anyJson, duplication, hostileTemplate, nested, SCHEMA, writeWithDuplicates } from './fuzz/generators';
 
 /**
@@ -113,6 +118,31 @@ describe('fuzz: no input crashes the analysis, the diagnostics or the code actio
 
   it('survives any JSON value as the whole document', () => {
     fuzz('json', anyJson, (v) => JSON.stringify(v) ?? '', (v) => void survives(JSON.stringify(v) ?? ''), runsFor(0.05));
+  });
+
+  it('the CLI survives a folder of mutated templates, binary files and cut UTF-16 files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-fuzz-cli-'));
+    try {
+      const count = FULL ? 2000 : 100;
+      const cases = fc.sample(
+        fc.record({ source: fc.nat(ALL_SOURCES.length - 1), mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }), utf16: fc.boolean() }),
+        { numRuns: count, seed: 42 },
+      );
+      cases.forEach(({ source, mutations, utf16 }, i) => {
+        const bytes = mutate(ALL_SOURCES[source].bytes, mutations);
+        // Some as UTF-16 with a BOM, cut at an odd byte: half a code unit at the end.
+        const data = utf16 ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(bytes.toString('utf8'), 'utf16le')]).subarray(0, 2 + 2 * (bytes.length >> 2) + 1) : bytes;
+        writeFileSync(join(dir, `case-${i}.json`), data);
+      });
+      const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--format', 'json', dir], { encoding: 'utf8', maxBuffer: 256 << 20 });
+      tally.cases += count;
+      assert.ok(run.status === 0 || run.status === 1, `exit status ${run.status}: ${run.stderr}`);
+      assert.equal(run.stderr, '');
+      const report = JSON.parse(run.stdout);
+      assert.ok(report.summary.templates <= count);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers deep nesting with its findings or one clear message, never an exception', () => {
