@@ -21,7 +21,7 @@ const minutes = minutesArg >= 0 ? Number(args[minutesArg + 1]) : 30;
 const outArg = args.indexOf('--out');
 const out = outArg >= 0 ? args[outArg + 1] : undefined;
 if (!(minutes > 0)) {
-  console.error('usage: npm run soak -- [--minutes N] [--out curve.json]');
+  console.error('usage: npm run soak -- [--minutes N] [--out curve.json]   or   node --expose-gc test/soak/soak.js --heap [--minutes N]');
   process.exit(2);
 }
 const sampleEveryMs = Math.min(60_000, (minutes * 60_000) / 10);
@@ -30,13 +30,40 @@ const templates = ['sf-mits-missing.json', 'sf-version-too-low.json', 'sf-force-
   readFileSync(join(root, 'examples', name), 'utf8'),
 );
 
-const server = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+// --heap: the server runs in this process (out/server/src/server.js, built by tsc) on an
+// in-memory connection, and each sample is V8's heap after a full GC (needs node
+// --expose-gc): what the server keeps, which RSS alone cannot tell.
+const heap = args.includes('--heap');
+const label = heap ? 'heap' : 'RSS';
+let server;
+let connection;
+if (heap) {
+  if (typeof global.gc !== 'function') {
+    console.error('soak --heap needs node --expose-gc');
+    process.exit(2);
+  }
+  const { PassThrough } = require('node:stream');
+  const { createConnection } = require('vscode-languageserver/node');
+  const { startServer } = require(join(root, 'out', 'server', 'src', 'server.js'));
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  startServer(serverConnection, { ruleDocsUri: (code) => `file:///docs/${code}.md` });
+  serverConnection.listen();
+  connection = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+} else {
+  server = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+}
 connection.onNotification('textDocument/publishDiagnostics', () => undefined);
 connection.onNotification('window/logMessage', () => undefined);
 connection.listen();
 
 function rssMiB() {
+  if (heap) {
+    global.gc();
+    return Math.round((process.memoryUsage().heapUsed / 1048576) * 10) / 10;
+  }
   const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
   const kib = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
   return Math.round((kib / 1024) * 10) / 10;
@@ -68,7 +95,7 @@ async function main() {
   let edits = 0;
   let nextSample = started + sampleEveryMs;
   let round = 0;
-  console.log(`soak: ${minutes} min, server pid ${server.pid}, RSS at start ${samples[0].rssMiB} MiB`);
+  console.log(`soak: ${minutes} min, ${heap ? 'server in process, heap after GC' : `server pid ${server.pid}, RSS`} at start ${samples[0].rssMiB} MiB`);
 
   while (Date.now() - started < minutes * 60_000) {
     round++;
@@ -108,13 +135,17 @@ async function main() {
     if (Date.now() >= nextSample) {
       const sample = { minute: Math.round(((Date.now() - started) / 60_000) * 10) / 10, rssMiB: rssMiB(), edits };
       samples.push(sample);
-      console.log(`soak: ${sample.minute} min  RSS ${sample.rssMiB} MiB  ${edits} edits`);
+      console.log(`soak: ${sample.minute} min  ${label} ${sample.rssMiB} MiB  ${edits} edits`);
       nextSample += sampleEveryMs;
     }
   }
   samples.push({ minute: Math.round(((Date.now() - started) / 60_000) * 10) / 10, rssMiB: rssMiB(), edits });
-  await connection.sendRequest('shutdown');
-  await connection.sendNotification('exit');
+  if (heap) {
+    // exit would end this process too; the figures are what counts.
+  } else {
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+  }
 
   const steady = samples.slice(2); // the first minute warms up the JIT and the caches
   const third = Math.max(1, Math.floor(steady.length / 3));
@@ -123,14 +154,15 @@ async function main() {
   const late = mean(steady.slice(-third));
   const peak = Math.max(...samples.map((s) => s.rssMiB));
   const summary = { minutes, edits, samples, earlyMeanMiB: Math.round(early * 10) / 10, lateMeanMiB: Math.round(late * 10) / 10, peakMiB: peak };
-  console.log(`soak: ${edits} edits; RSS early ${summary.earlyMeanMiB} MiB, late ${summary.lateMeanMiB} MiB, peak ${peak} MiB`);
+  console.log(`soak: ${edits} edits; ${label} early ${summary.earlyMeanMiB} MiB, late ${summary.lateMeanMiB} MiB, peak ${peak} MiB`);
   console.log(`soak: curve (minute: MiB) ${samples.map((s) => `${s.minute}: ${s.rssMiB}`).join(', ')}`);
   if (out) writeFileSync(out, JSON.stringify(summary, null, 2) + '\n');
-  const exitCode = await new Promise((resolve) => server.once('exit', resolve));
+  const exitCode = heap ? 0 : await new Promise((resolve) => server.once('exit', resolve));
   if (exitCode !== 0) {
     console.error(`soak: the server exited with ${exitCode}`);
     process.exit(1);
   }
+  if (heap) process.exit(late > early * 1.5 ? 1 : 0);
   if (late > early * 1.5) {
     console.error('soak: memory grew by more than half between the first and the last third');
     process.exit(1);
