@@ -1,6 +1,8 @@
 import {
   CodeActionKind,
   DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
@@ -90,7 +92,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  connection.languages.diagnostics.on((params) => {
+  connection.languages.diagnostics.on(async (params, token) => {
+    // Let edits and cancellations that have already arrived go first: a pull that a newer edit
+    // made stale is then cancelled (by the client) before it analyses old text, and any other
+    // pull is answered from the newest version.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'A newer edit made this request stale.');
     const document = documents.get(params.textDocument.uri);
     return {
       kind: DocumentDiagnosticReportKind.Full,
