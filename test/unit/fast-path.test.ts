@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseTree, type Node } from 'jsonc-parser';
-import { analyzeTemplate, analyzeTemplateFullTree } from '../../server/src/analysis';
+import { analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
+import { setJsonValue } from '../../server/src/analysis/json-edit';
 import { isSkipped, readSelectiveTree } from '../../server/src/analysis/fast-tree';
 import { ROOT } from './helpers';
 
@@ -134,6 +135,33 @@ describe('fast analysis equals the full-tree analysis', () => {
       "resources": [ { "type": "[parameters('t')]", "name": "c", "properties": {} } ] }`;
     const findings = analyzeTemplate(text).findings.map((finding) => finding.code);
     assert.deepEqual(findings, ['sf-mits-missing']);
+  });
+});
+
+describe('edits use the fast tree only where it has the nodes', () => {
+  it('edits inside a resource that the fast tree skipped, by reading the full tree', () => {
+    const text = `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Storage/storageAccounts", "properties": { "a": 1 } } ] }`;
+    assert.equal(isSkipped((readSelectiveTree(text) as { root: Node }).root.children![1].children![1].children![0]), true);
+    const edit = setJsonValue(text, ['resources', 0, 'properties', 'a'], 2, { indentUnit: '  ', eol: '\n' });
+    assert.deepEqual(edit, { offset: text.indexOf('1 }'), length: 1, content: '2' });
+  });
+
+  it('applies every fix on every fixture, corpus template and example, leaving valid JSON', () => {
+    let fixes = 0;
+    for (const file of FILES) {
+      const text = readFileSync(file, 'utf8');
+      for (const finding of analyzeTemplate(text).findings) {
+        for (const fix of finding.fixes) {
+          const fixed = applyFix(text, fix);
+          assert.ok(fixed !== undefined, `${relative(ROOT, file)}: ${fix.title}`);
+          // fixes.test.ts compares the fixed examples with hand-written files; here every fix
+          // must at least apply through the fast tree and leave JSON that parses.
+          assert.equal(analyzeTemplateFullTree(fixed).problem, undefined, `${relative(ROOT, file)}: ${fix.title} leaves valid JSON`);
+          fixes++;
+        }
+      }
+    }
+    assert.ok(fixes > 50, `only ${fixes} fixes`);
   });
 });
 
