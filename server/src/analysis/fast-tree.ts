@@ -446,9 +446,19 @@ class Reader {
   }
 }
 
+/**
+ * The last tree read. A code action asks for the tree of the text that was just analysed (and
+ * each of its fixes asks again), so the analysis and the edits share one read. Nothing
+ * modifies the nodes once built.
+ */
+let lastRead: { text: string; filter: ResourceFilter; tree: SelectiveTree } | undefined;
+
 /** Reads a template, building only what the analysis can use (see the file comment). */
 export function readSelectiveTree(text: string, filter: ResourceFilter = 'relevant'): SelectiveTree {
-  return new Reader(text, filter).read();
+  if (lastRead?.text === text && lastRead.filter === filter) return lastRead.tree;
+  const tree = new Reader(text, filter).read();
+  lastRead = { text, filter, tree };
+  return tree;
 }
 
 function isDigit(code: number): boolean {

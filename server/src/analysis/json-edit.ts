@@ -18,7 +18,8 @@ export interface DocumentFormat {
  */
 export function setJsonValue(text: string, path: JSONPath, value: unknown, format: DocumentFormat): Edit | undefined {
   // The analysis's own tree has every node a fix can name (clusters, parameters, variables)
-  // and is one fast pass; a path that runs into a part it skipped falls back to the full tree.
+  // and is usually still there from the analysis; a path that runs into a part it skipped
+  // falls back to the full tree.
   const found = walk(selectiveRoot(text), path) ?? walk(parseTree(text, [], { allowTrailingComma: true, disallowComments: false }), path);
   if (!found) return undefined;
   const { node, depth } = found;
@@ -53,15 +54,10 @@ function walk(root: Node | undefined, path: JSONPath): { node: Node; depth: numb
   return { node, depth };
 }
 
-/** The fixes of one code action request all start from the same text: read it once. */
-let lastRead: { text: string; root: Node | undefined } | undefined;
-
+/** The analysis's tree of the text; the fixes of one request share it (readSelectiveTree keeps the last). */
 function selectiveRoot(text: string): Node | undefined {
-  if (lastRead?.text !== text) {
-    const tree = readSelectiveTree(text);
-    lastRead = { text, root: tree.ok ? tree.root : undefined };
-  }
-  return lastRead.root;
+  const tree = readSelectiveTree(text);
+  return tree.ok ? tree.root : undefined;
 }
 
 function childAt(node: Node, segment: string | number): Node | undefined {
