@@ -29,7 +29,8 @@ const NOT_ANALYSED: AnalysisResult = { isTemplate: false, findings: [] };
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, { version: number; result: AnalysisResult }>();
-  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Scheduled publishes: the timer, and the document version it was scheduled for. */
+  const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; version: number; delay: number }>();
   let pullDiagnostics = false;
   let versionedEdits = false;
 
@@ -59,9 +60,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     });
   }
 
-  function schedulePublish(uri: string, delay: number): void {
-    clearTimeout(pending.get(uri));
-    pending.set(uri, setTimeout(() => publish(uri), delay));
+  function schedulePublish(document: TextDocument, delay: number): void {
+    clearTimeout(pending.get(document.uri)?.timer);
+    pending.set(document.uri, { timer: setTimeout(() => publish(document.uri), delay), version: document.version, delay });
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -80,13 +81,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   documents.onDidOpen(({ document }) => {
-    if (!pullDiagnostics) schedulePublish(document.uri, 0);
+    if (!pullDiagnostics) schedulePublish(document, 0);
   });
   documents.onDidChangeContent(({ document }) => {
-    if (!pullDiagnostics) schedulePublish(document.uri, PUSH_DEBOUNCE_MS);
+    if (pullDiagnostics) return;
+    // TextDocuments reports an opened document's content right after opening it; that version
+    // is already published at once and must not wait for the debounce.
+    const scheduled = pending.get(document.uri);
+    if (scheduled?.delay === 0 && scheduled.version === document.version) return;
+    schedulePublish(document, PUSH_DEBOUNCE_MS);
   });
   documents.onDidClose(({ document }) => {
-    clearTimeout(pending.get(document.uri));
+    clearTimeout(pending.get(document.uri)?.timer);
     pending.delete(document.uri);
     analyses.delete(document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
