@@ -31,7 +31,8 @@ const MAX_FILE_SIZE_SETTING = 'sfManagedIdentity.maxFileSizeMB';
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, { version: number; text: string; result: AnalysisResult }>();
-  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Scheduled publishes: the timer, and the document version it was scheduled for. */
+  const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; version: number; delay: number }>();
   let pullDiagnostics = false;
   let versionedEdits = false;
   let configurationPull = false;
@@ -67,9 +68,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     });
   }
 
-  function schedulePublish(uri: string, delay: number): void {
-    clearTimeout(pending.get(uri));
-    pending.set(uri, setTimeout(() => publish(uri), delay));
+  function schedulePublish(document: TextDocument, delay: number): void {
+    clearTimeout(pending.get(document.uri)?.timer);
+    pending.set(document.uri, { timer: setTimeout(() => publish(document.uri), delay), version: document.version, delay });
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -106,7 +107,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (pullDiagnostics) {
       if (diagnosticsRefresh) void connection.languages.diagnostics.refresh();
     } else {
-      for (const document of documents.all()) schedulePublish(document.uri, 0);
+      for (const document of documents.all()) schedulePublish(document, 0);
     }
   }
 
@@ -116,23 +117,29 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onDidChangeConfiguration((params) => void updateSettings(params.settings));
 
   documents.onDidOpen(({ document }) => {
-    if (!pullDiagnostics) schedulePublish(document.uri, 0);
+    if (!pullDiagnostics) schedulePublish(document, 0);
   });
   documents.onDidChangeContent(({ document }) => {
-    if (!pullDiagnostics) schedulePublish(document.uri, PUSH_DEBOUNCE_MS);
+    if (pullDiagnostics) return;
+    // TextDocuments reports an opened document's content right after opening it; that version
+    // is already published at once and must not wait for the debounce.
+    const scheduled = pending.get(document.uri);
+    if (scheduled?.delay === 0 && scheduled.version === document.version) return;
+    schedulePublish(document, PUSH_DEBOUNCE_MS);
   });
   documents.onDidClose(({ document }) => {
-    clearTimeout(pending.get(document.uri));
+    clearTimeout(pending.get(document.uri)?.timer);
     pending.delete(document.uri);
     analyses.delete(document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
-    // Let a $/cancelRequest that is already on its way arrive before the analysis starts:
-    // the client cancels pulls for text that has changed since.
+    // Let edits and cancellations that have already arrived go first: a pull that a newer edit
+    // made stale is then cancelled (by the client) before it analyses old text, and any other
+    // pull is answered from the newest version.
     await new Promise((resolve) => setImmediate(resolve));
-    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The diagnostics request was cancelled.');
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'A newer edit made this request stale.');
     const document = documents.get(params.textDocument.uri);
     return {
       kind: DocumentDiagnosticReportKind.Full,
