@@ -1,8 +1,11 @@
 import { commands, ConfigurationTarget, window, workspace, type ExtensionContext } from 'vscode';
 import {
+  CloseAction,
   CodeLensRequest,
   LanguageClient,
   TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
@@ -15,12 +18,34 @@ let client: LanguageClient | undefined;
 /** Shows or hides the "Enable managed identities on this cluster…" code lens. */
 const CODE_LENS_SETTING = 'sfManagedIdentity.codeLens.enable';
 
+/** What the extension exports, for its tests: the notices it wrote about server crashes. */
+export interface Api {
+  crashNotices: string[];
+}
+
 /** Starts the language server for JSON, JSONC and ARM Tools' `arm-template` documents. */
-export async function activate(context: ExtensionContext): Promise<void> {
+export async function activate(context: ExtensionContext): Promise<Api> {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const crashNotices: string[] = [];
+  // vscode-languageclient restarts a crashed server (up to 4 times in 3 minutes); say so once
+  // per crash in the output channel, so that a user who sees diagnostics flicker knows why.
+  let restarts: ErrorHandler | undefined;
+  const errorHandler: ErrorHandler = {
+    error: (error, message, count) => restarts!.error(error, message, count),
+    closed: async (): Promise<CloseHandlerResult> => {
+      const result = await restarts!.closed();
+      const notice =
+        result.action === CloseAction.Restart
+          ? 'The Service Fabric Managed Identity server stopped unexpectedly and was restarted.'
+          : 'The Service Fabric Managed Identity server stopped unexpectedly too often and was not restarted; reload the window to start it again.';
+      crashNotices.push(notice);
+      client?.outputChannel.appendLine(`[${new Date().toISOString()}] ${notice}`);
+      return result;
+    },
   };
   const clientOptions: LanguageClientOptions = {
     // The server decides by `$schema` which of these are ARM templates; the rest get nothing.
@@ -30,9 +55,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
       provideCodeLenses: (document, token, next) =>
         workspace.getConfiguration(undefined, document).get<boolean>(CODE_LENS_SETTING, true) ? next(document, token) : [],
     },
+    errorHandler,
   };
   context.subscriptions.push(commands.registerCommand(TURN_OFF_RULE_COMMAND, turnOffRule));
   client = new LanguageClient('sfManagedIdentity', 'Service Fabric Managed Identity', serverOptions, clientOptions);
+  restarts = client.createDefaultErrorHandler();
   const started = client;
   context.subscriptions.push(
     workspace.onDidChangeConfiguration((event) => {
@@ -44,6 +71,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
   );
   await client.start();
+  return { crashNotices };
 }
 
 /**

@@ -1,7 +1,19 @@
-import { readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, RULES, suppressFindings, type AnalysisResult, type Finding, type OffsetRange, type Severity } from './analysis';
+import {
+  analyzeTemplate,
+  checkSize,
+  DEFAULT_MAX_FILE_SIZE_MB,
+  RULES,
+  SCHEMA_SEARCH_LENGTH,
+  suppressFindings,
+  validMaxFileSizeMB,
+  type AnalysisResult,
+  type Finding,
+  type OffsetRange,
+  type Severity,
+} from './analysis';
 import { decodeFile, encodeFile, roundTrips } from './cli/encoding';
 import { fixText, MAX_FIXES_PER_FILE, type AppliedFix } from './cli/fix';
 import { toSarif, type SarifInput } from './cli/sarif';
@@ -9,7 +21,7 @@ import { bundledRuleDocsUri } from './rule-docs';
 
 const CODES = RULES.map((rule) => rule.id);
 
-const USAGE = `Usage: sf-managed-identity [--format text|json|sarif] [--rule <code>]... [--fix | --fix-dry-run] [--exit-zero] <files or folders...>
+const USAGE = `Usage: sf-managed-identity [--format text|json|sarif] [--rule <code>]... [--fix | --fix-dry-run] [--exit-zero] [--max-file-size-mb N] <files or folders...>
 
 Checks ARM templates for Service Fabric clusters that are not ready for managed identities.
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
@@ -24,6 +36,9 @@ files that are not ARM deployment templates are skipped quietly. A finding on th
   --fix           apply the preferred quick fix of each finding in place, then report what is left
   --fix-dry-run   print what --fix would change; write nothing and report the files as they are
   --exit-zero     exit 0 even when errors are found
+  --max-file-size-mb N
+                  templates larger than N megabytes get one warning instead of an
+                  analysis (default ${DEFAULT_MAX_FILE_SIZE_MB}; ARM rejects templates over 4 MB)
 
 Exit status: 1 when any finding is an error, 2 on a usage error or when --fix could not write
 a file, 0 otherwise. Columns count UTF-16 code units, as LSP and SARIF do.`;
@@ -37,6 +52,7 @@ interface Options {
   /** --fix-dry-run: work out the fixes and print them, write nothing, report the files as they are. */
   dryRun: boolean;
   rules: string[];
+  maxFileSizeMB: number;
   paths: string[];
 }
 
@@ -57,7 +73,7 @@ interface ReportedFinding {
 }
 
 function parseArguments(args: string[]): Options | 'help' {
-  const options: Options = { format: 'text', exitZero: false, fix: false, dryRun: false, rules: [], paths: [] };
+  const options: Options = { format: 'text', exitZero: false, fix: false, dryRun: false, rules: [], maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB, paths: [] };
   const value = (i: number, name: string): [string | undefined, number] =>
     args[i] === name ? [args[i + 1], i + 1] : [args[i].slice(name.length + 1), i];
   for (let i = 0; i < args.length; i++) {
@@ -80,6 +96,11 @@ function parseArguments(args: string[]): Options | 'help' {
         throw new UsageError(`--rule takes one of ${CODES.join(', ')}, not ${code ? `'${code}'` : 'nothing'}.`);
       }
       options.rules.push(code);
+    } else if (arg === '--max-file-size-mb' || arg.startsWith('--max-file-size-mb=')) {
+      const value = arg === '--max-file-size-mb' ? args[++i] : arg.slice('--max-file-size-mb='.length);
+      const limit = validMaxFileSizeMB(value === undefined || value.trim() === '' ? NaN : Number(value));
+      if (limit === undefined) throw new UsageError(`--max-file-size-mb takes a positive number of megabytes, not ${value ?? 'nothing'}.`);
+      options.maxFileSizeMB = limit;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option ${arg}.`);
     else options.paths.push(arg);
   }
@@ -137,6 +158,17 @@ function replaceFile(file: string, bytes: Buffer): void {
   }
 }
 
+/** The first `length` bytes of a file. */
+function readHead(file: string, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, 'r');
+  try {
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function report(text: string, result: AnalysisResult): ReportedFinding[] {
   const document = TextDocument.create('file:///template.json', 'json', 0, text);
   const at = (range: OffsetRange) => {
@@ -184,8 +216,11 @@ export function main(args: string[]): number {
   let writeFailed = false;
   for (const file of files) {
     let bytes: Buffer;
+    let size: number;
     try {
-      bytes = readFileSync(file);
+      // A file over the limit is not read whole: its start tells whether it is a template.
+      size = statSync(file).size;
+      bytes = size > options.maxFileSizeMB * 1024 * 1024 ? readHead(file, SCHEMA_SEARCH_LENGTH * 4) : readFileSync(file);
     } catch (error) {
       process.stderr.write(`sf-managed-identity: cannot read ${file}: ${(error as Error).message}\n`);
       continue;
@@ -193,7 +228,7 @@ export function main(args: string[]): number {
     const decoded = decodeFile(bytes);
     const encoding = decoded.encoding;
     let text = decoded.text;
-    let result = analyzeTemplate(text);
+    let result = checkSize(text, size, options.maxFileSizeMB, '--max-file-size-mb') ?? analyzeTemplate(text);
     if (!result.isTemplate) continue;
     templates++;
     const path = relative(process.cwd(), file) || file;

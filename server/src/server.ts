@@ -2,13 +2,15 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, applyRuleLevels, completionsAt, hoverInfo, suppressFindings, type AnalysisResult } from './analysis';
+import { analyzeTemplate, applyRuleLevels, checkSize, completionsAt, FIX_ALL_KIND, hoverInfo, suppressFindings, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
 import { toCompletionItems } from './lsp/completion';
 import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
@@ -25,6 +27,8 @@ export interface ServerOptions {
 /** How long push diagnostics wait for typing to pause. */
 const PUSH_DEBOUNCE_MS = 150;
 const NOT_ANALYSED: AnalysisResult = { isTemplate: false, findings: [] };
+/** The setting that limits the size of the documents analysed. */
+const MAX_FILE_SIZE_SETTING = 'sfManagedIdentity.maxFileSizeMB';
 
 /**
  * Wires the analysis to a connection: documents, capabilities and handlers, nothing more.
@@ -32,8 +36,9 @@ const NOT_ANALYSED: AnalysisResult = { isTemplate: false, findings: [] };
  */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
-  const analyses = new Map<string, { version: number; result: AnalysisResult }>();
-  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const analyses = new Map<string, { version: number; text: string; maxFileSizeMB: number; result: AnalysisResult }>();
+  /** Scheduled publishes: the timer, and the document version it was scheduled for. */
+  const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; version: number; delay: number }>();
   let pullDiagnostics = false;
   let versionedEdits = false;
   let refreshPulledDiagnostics = false;
@@ -42,24 +47,27 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let settings = new DocumentSettings(connection, false);
 
   /** The analysis of a document's current version; bad input never escapes as an exception. */
-  function analysisOf(document: TextDocument): AnalysisResult {
+  function analysisOf(document: TextDocument, maxFileSizeMB: number): AnalysisResult {
     const cached = analyses.get(document.uri);
-    if (cached?.version === document.version) return cached.result;
+    const text = document.getText();
+    // The text is compared too: a client that sends a version twice, or out of order, must
+    // not get the analysis of other text, whose ranges would put edits in the wrong place.
+    if (cached?.version === document.version && cached.text === text && cached.maxFileSizeMB === maxFileSizeMB) return cached.result;
     let result: AnalysisResult;
     try {
-      result = analyzeTemplate(document.getText());
+      result = checkSize(text, Buffer.byteLength(text, 'utf8'), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeTemplate(text);
     } catch (error) {
       connection.console.error(`Could not analyse ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       result = NOT_ANALYSED;
     }
-    analyses.set(document.uri, { version: document.version, result });
+    analyses.set(document.uri, { version: document.version, text, maxFileSizeMB, result });
     return result;
   }
 
   /** The findings the user sees: without suppressed ones, at the levels the settings give. */
   async function visibleAnalysisOf(document: TextDocument): Promise<AnalysisResult> {
-    const { rules } = await settings.get(document.uri);
-    const result = analysisOf(document);
+    const { rules, maxFileSizeMB } = await settings.get(document.uri);
+    const result = analysisOf(document, maxFileSizeMB);
     if (result.findings.length === 0) return result;
     return { ...result, findings: applyRuleLevels(suppressFindings(document.getText(), result.findings), rules) };
   }
@@ -75,9 +83,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     void connection.sendDiagnostics({ uri, version: document.version, diagnostics: toDiagnostics(document, result, options.ruleDocsUri) });
   }
 
-  function schedulePublish(uri: string, delay: number): void {
-    clearTimeout(pending.get(uri));
-    pending.set(uri, setTimeout(() => void publish(uri), delay));
+  function schedulePublish(document: TextDocument, delay: number): void {
+    clearTimeout(pending.get(document.uri)?.timer);
+    pending.set(document.uri, { timer: setTimeout(() => void publish(document.uri), delay), version: document.version, delay });
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -91,7 +99,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
         // Quotes start a key or a section name; the rest comes on request (Ctrl+Space).
         completionProvider: { triggerCharacters: ['"'] },
@@ -114,27 +122,37 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onDidChangeConfiguration((change) => {
     settings.changed(change.settings);
     if (!pullDiagnostics) {
-      for (const document of documents.all()) schedulePublish(document.uri, 0);
+      for (const document of documents.all()) schedulePublish(document, 0);
     } else if (refreshPulledDiagnostics) {
       connection.languages.diagnostics.refresh();
     }
   });
 
   documents.onDidOpen(({ document }) => {
-    if (!pullDiagnostics) schedulePublish(document.uri, 0);
+    if (!pullDiagnostics) schedulePublish(document, 0);
   });
   documents.onDidChangeContent(({ document }) => {
-    if (!pullDiagnostics) schedulePublish(document.uri, PUSH_DEBOUNCE_MS);
+    if (pullDiagnostics) return;
+    // TextDocuments reports an opened document's content right after opening it; that version
+    // is already published at once and must not wait for the debounce.
+    const scheduled = pending.get(document.uri);
+    if (scheduled?.delay === 0 && scheduled.version === document.version) return;
+    schedulePublish(document, PUSH_DEBOUNCE_MS);
   });
   documents.onDidClose(({ document }) => {
-    clearTimeout(pending.get(document.uri));
+    clearTimeout(pending.get(document.uri)?.timer);
     pending.delete(document.uri);
     analyses.delete(document.uri);
     settings.forget(document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  connection.languages.diagnostics.on(async (params) => {
+  connection.languages.diagnostics.on(async (params, token) => {
+    // Let edits and cancellations that have already arrived go first: a pull that a newer edit
+    // made stale is then cancelled (by the client) before it analyses old text, and any other
+    // pull is answered from the newest version.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'A newer edit made this request stale.');
     const document = documents.get(params.textDocument.uri);
     return {
       kind: DocumentDiagnosticReportKind.Full,
@@ -163,6 +181,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   function guarded<T>(what: string, uri: string, fallback: T, run: (document: TextDocument) => T): T {
     const document = documents.get(uri);
     if (!document) return fallback;
+    // A document over the size limit is not parsed for these either.
+    if (analyses.get(uri)?.result.problem?.kind === 'too-large') return fallback;
     try {
       return run(document);
     } catch (error) {

@@ -30,8 +30,9 @@ export class LspClient {
   private refreshes = 0;
   private readonly refreshWaiting: Array<() => void> = [];
 
-  constructor() {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `nodeArgs` go to node before the server script (e.g. `--require` a preload). */
+  constructor(nodeArgs: string[] = [], env: NodeJS.ProcessEnv = process.env) {
+    this.process = spawn(process.execPath, [...nodeArgs, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.process.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
@@ -107,6 +108,12 @@ export class LspClient {
     return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   }
 
+  /** Calls back with the exit code when the server process exits. */
+  onExit(listener: (code: number | null) => void): void {
+    if (this.process.exitCode !== null) listener(this.process.exitCode);
+    else this.process.once('exit', (code) => listener(code));
+  }
+
   get exitCode(): number | null {
     return this.process.exitCode;
   }
@@ -119,6 +126,66 @@ export class LspClient {
       // The server may already be gone; the test that cares says so.
     }
     this.connection.dispose();
+    this.process.kill();
+  }
+}
+
+interface RawResponse {
+  id: string | number;
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+/**
+ * The bundled server driven with hand-framed messages, for tests that need several messages
+ * to reach the server in one write (so that the order it sees them in is certain).
+ */
+export class RawServer {
+  private readonly process: ChildProcess;
+  private buffer = Buffer.alloc(0);
+  private readonly responses = new Map<string | number, RawResponse>();
+  private readonly waiting = new Map<string | number, (response: RawResponse) => void>();
+
+  constructor() {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    this.process.stdout!.on('data', (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      for (;;) {
+        const headerEnd = this.buffer.indexOf('\r\n\r\n');
+        if (headerEnd < 0) return;
+        const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'))![1]);
+        if (this.buffer.length < headerEnd + 4 + length) return;
+        const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
+        this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+        if (message.id !== undefined && message.method === undefined) {
+          this.responses.set(message.id, message);
+          this.waiting.get(message.id)?.(message);
+        }
+      }
+    });
+  }
+
+  /** Writes the messages in one write. */
+  send(messages: Array<{ id?: string | number; method: string; params: unknown }>): void {
+    const framed = messages.map((message) => {
+      const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...message }), 'utf8');
+      return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]);
+    });
+    this.process.stdin!.write(Buffer.concat(framed));
+  }
+
+  async request(method: string, params: unknown): Promise<RawResponse> {
+    const id = `${method}#${this.responses.size}`;
+    this.send([{ id, method, params }]);
+    return this.response(id);
+  }
+
+  response(id: string | number): Promise<RawResponse> {
+    const known = this.responses.get(id);
+    return known ? Promise.resolve(known) : new Promise((resolve) => this.waiting.set(id, resolve));
+  }
+
+  kill(): void {
     this.process.kill();
   }
 }

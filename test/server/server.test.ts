@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
+import { LSPErrorCodes, type CodeAction, type Diagnostic, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol';
 import { readExample, readFixture } from '../unit/helpers';
-import { LspClient } from './lsp-client';
+import { LspClient, RawServer } from './lsp-client';
 
 const PUSH_ONLY = { textDocument: { publishDiagnostics: { relatedInformation: true } } };
 const PULL_AND_VERSIONED = {
@@ -118,6 +118,33 @@ describe('language server over stdio (pull diagnostics, versioned edits)', () =>
     assert.ok(result.capabilities.diagnosticProvider, 'a client that can pull is offered pull diagnostics');
   });
   afterEach(() => client.dispose());
+
+  it('cancels a pull that a newer edit made stale, and answers the next pull from the newest text', async () => {
+    // As VS Code does on typing: a pull is in flight, an edit arrives, the old pull is
+    // cancelled and a new one is sent. The four messages reach the server in one write, so
+    // that the order the server sees them in is certain.
+    const server = new RawServer();
+    try {
+      await server.request('initialize', { processId: process.pid, rootUri: null, capabilities: PULL_AND_VERSIONED });
+      const uri = 'file:///work/stale.json';
+      server.send([
+        { method: 'initialized', params: {} },
+        { method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'json', version: 1, text: readExample('sf-force-restart-on.json') } } },
+      ]);
+      server.send([
+        { id: 'stale', method: 'textDocument/diagnostic', params: { textDocument: { uri } } },
+        { method: 'textDocument/didChange', params: { textDocument: { uri, version: 2 }, contentChanges: [{ text: readExample('sf-force-restart-on.fixed.json') }] } },
+        { method: '$/cancelRequest', params: { id: 'stale' } },
+        { id: 'fresh', method: 'textDocument/diagnostic', params: { textDocument: { uri } } },
+      ]);
+      const stale = await server.response('stale');
+      assert.equal(stale.error?.code, LSPErrorCodes.RequestCancelled, JSON.stringify(stale));
+      // The fixed text has no finding; the original had one.
+      assert.deepEqual((await server.response('fresh')).result, { kind: 'full', items: [] });
+    } finally {
+      server.kill();
+    }
+  });
 
   it('answers textDocument/diagnostic and returns versioned edits', async () => {
     const uri = 'file:///work/sf-version-too-low.json';

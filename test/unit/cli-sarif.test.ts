@@ -164,7 +164,7 @@ describe('command line: --format sarif', () => {
     assert.deepEqual([notification.locations[0].physicalLocation.region.startLine, notification.locations[0].physicalLocation.region.startColumn], [6, 7]);
     assert.deepEqual(
       log.runs[0].tool.driver.notifications.map((descriptor: any) => descriptor.id),
-      ['invalid-json', 'too-deep'],
+      ['invalid-json', 'too-deep', 'too-large'],
     );
   });
 

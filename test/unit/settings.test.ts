@@ -34,12 +34,19 @@ describe('settings', () => {
   it('reads the levels of known rules', () => {
     assert.deepEqual(parseSettings({ rules: { 'sf-mits-missing': 'off', 'sf-force-restart-on': 'info' }, trace: { server: 'off' } }), {
       rules: { 'sf-mits-missing': 'off', 'sf-force-restart-on': 'info' },
+      maxFileSizeMB: 10,
     });
+  });
+
+  it('reads maxFileSizeMB when it is a positive number, and falls back to 10 otherwise', () => {
+    assert.equal(parseSettings({ maxFileSizeMB: 2.5 }).maxFileSizeMB, 2.5);
+    for (const bad of [0, -1, '20', Number.NaN, Number.POSITIVE_INFINITY, null]) assert.equal(parseSettings({ maxFileSizeMB: bad }).maxFileSizeMB, 10, String(bad));
   });
 
   it('ignores unknown rules, unknown levels and values of the wrong type', () => {
     assert.deepEqual(parseSettings({ rules: { 'no-such-rule': 'off', 'sf-mits-missing': 'warn', 'sf-version-too-low': 2, 'sf-force-restart-on': 'error' } }), {
       rules: { 'sf-force-restart-on': 'error' },
+      maxFileSizeMB: 10,
     });
     assert.deepEqual(parseSettings({ rules: ['sf-mits-missing'] }), DEFAULT_SETTINGS);
     assert.deepEqual(parseSettings({ rules: { __proto__: { 'sf-mits-missing': 'off' } } }), DEFAULT_SETTINGS);

@@ -1,5 +1,3 @@
-import * as semver from 'semver';
-
 export type ClusterOs = 'windows' | 'linux';
 
 /**
@@ -25,5 +23,10 @@ export function comparableVersion(version: string): string | undefined {
 export function isBelowMinimum(version: string, os: ClusterOs): boolean | undefined {
   const comparable = comparableVersion(version);
   if (comparable === undefined) return undefined;
-  return semver.lt(comparable, MINIMUM_VERSION[os].comparable);
+  const parts = comparable.split('.').map(Number);
+  const minimum = MINIMUM_VERSION[os].comparable.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (parts[i] !== minimum[i]) return parts[i] < minimum[i];
+  }
+  return false;
 }

@@ -1,5 +1,5 @@
 /** The pure analysis: no editor, no file system, no process. */
-export { analyzeTemplate } from './analyze';
+export { analyzeTemplate, analyzeTemplateFullTree } from './analyze';
 export { applyFix, detectFormatting, editsForFix } from './fix-edits';
 export { applyRuleLevels, RULE_LEVELS, type RuleLevel } from './rule-levels';
 export { RULES, type Rule } from './rules';
@@ -8,3 +8,5 @@ export type { AnalysisProblem, AnalysisResult, Finding, Fix, JsonChange, OffsetR
 export { completionsAt, STANDALONE_PARAMETERS, type CompletionData, type OffsetEdit } from './completion-info';
 export { ENABLE_TITLE, enablePlan, enableTargets, type EnablePlan, type EnableTarget } from './enable-managed-identities';
 export { hoverInfo, type HoverInfo, type HoverTopic, type VersionSupport } from './hover-info';
+export { checkSize, DEFAULT_MAX_FILE_SIZE_MB, SCHEMA_SEARCH_LENGTH, validMaxFileSizeMB } from './size-limit';
+export { FIX_ALL_KIND, fixAll } from './fix-all';

@@ -1,4 +1,5 @@
 import { parseTree, type Edit, type JSONPath, type Node } from 'jsonc-parser';
+import { isSkipped, readSelectiveTree } from './fast-tree';
 
 /** How the document is formatted: one indentation unit and its line ending. */
 export interface DocumentFormat {
@@ -16,16 +17,12 @@ export interface DocumentFormat {
  * object becomes several lines), so this does the insertion itself.
  */
 export function setJsonValue(text: string, path: JSONPath, value: unknown, format: DocumentFormat): Edit | undefined {
-  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
-  if (!root) return undefined;
-  let node: Node = root;
-  let depth = 0;
-  for (; depth < path.length; depth++) {
-    const segment = path[depth];
-    const child = childAt(node, segment);
-    if (child === undefined) break;
-    node = child;
-  }
+  // The analysis's own tree has every node a fix can name (clusters, parameters, variables)
+  // and is usually still there from the analysis; a path that runs into a part it skipped
+  // falls back to the full tree.
+  const found = walk(selectiveRoot(text), path) ?? walk(parseTree(text, [], { allowTrailingComma: true, disallowComments: false }), path);
+  if (!found) return undefined;
+  const { node, depth } = found;
   if (depth === path.length) {
     return { offset: node.offset, length: node.length, content: serialize(value, lineIndent(text, node.offset), format) };
   }
@@ -38,6 +35,29 @@ export function setJsonValue(text: string, path: JSONPath, value: unknown, forma
   if (node.type === 'object' && typeof segment === 'string') return insertMember(text, node, entry, format, segment);
   if (node.type === 'array' && segment === -1) return insertMember(text, node, entry, format);
   return undefined;
+}
+
+/**
+ * The deepest node of `path` that exists, and how many segments it took. Undefined when there
+ * is no tree, or when the walk meets a placeholder whose content was not built.
+ */
+function walk(root: Node | undefined, path: JSONPath): { node: Node; depth: number } | undefined {
+  if (!root || isSkipped(root)) return undefined;
+  let node: Node = root;
+  let depth = 0;
+  for (; depth < path.length; depth++) {
+    const child = childAt(node, path[depth]);
+    if (child === undefined) break;
+    if (isSkipped(child)) return undefined;
+    node = child;
+  }
+  return { node, depth };
+}
+
+/** The analysis's tree of the text; the fixes of one request share it (readSelectiveTree keeps the last). */
+function selectiveRoot(text: string): Node | undefined {
+  const tree = readSelectiveTree(text);
+  return tree.ok ? tree.root : undefined;
 }
 
 function childAt(node: Node, segment: string | number): Node | undefined {

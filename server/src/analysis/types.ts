@@ -43,7 +43,7 @@ export interface Finding {
 
 /** Why a document could not be analysed, when it is an ARM template but unreadable. */
 export interface AnalysisProblem {
-  kind: 'invalid-json' | 'too-deep';
+  kind: 'invalid-json' | 'too-deep' | 'too-large';
   message: string;
   range: OffsetRange;
 }

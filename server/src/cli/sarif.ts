@@ -52,6 +52,15 @@ const NOTIFICATIONS = [
     },
     help: { text: 'Flatten the nesting at the reported location (for example, move a nested deployment into its own template), then run the check again.' },
   },
+  {
+    id: 'too-large',
+    name: 'TooLarge',
+    shortDescription: { text: 'The template is larger than the size limit, so it was not checked.' },
+    fullDescription: {
+      text: 'The file looks like an ARM deployment template but is larger than --max-file-size-mb (10 MB by default), so it was not read whole and none of the rules checked it. Azure Resource Manager rejects templates over 4 MB.',
+    },
+    help: { text: 'Raise --max-file-size-mb if this file must be checked, or split the template.' },
+  },
 ];
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note' };

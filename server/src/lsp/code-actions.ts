@@ -10,7 +10,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { editsForFix, type AnalysisResult, type Finding, type Fix } from '../analysis';
+import { editsForFix, FIX_ALL_KIND, fixAll, type AnalysisResult, type Finding, type Fix } from '../analysis';
 import { SOURCE, toDiagnostic, toRange, type RuleDocsUri } from './diagnostics';
 
 /**
@@ -26,6 +26,14 @@ export function codeActions(
   docsUri: RuleDocsUri,
 ): CodeAction[] {
   const only = params.context.only;
+  // Fix-all is a source action: offered only when asked for (codeActionsOnSave, Source Action...).
+  if (only?.some((kind) => kind === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(`${kind}.`))) {
+    const fix = fixAll(result);
+    const edit = fix && workspaceEdit(document, fix, versionedEdits);
+    const fixAllActions: CodeAction[] = edit ? [{ title: fix.title, kind: FIX_ALL_KIND, edit }] : [];
+    if (!only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return fixAllActions;
+    return [...fixAllActions, ...codeActions(document, result, { ...params, context: { ...params.context, only: [CodeActionKind.QuickFix] } }, versionedEdits, docsUri)];
+  }
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const actions: CodeAction[] = [];
   for (const finding of result.findings) {

@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
-import { RULE_LEVELS, RULES, type RuleLevel } from '../analysis';
+import { DEFAULT_MAX_FILE_SIZE_MB, RULE_LEVELS, RULES, validMaxFileSizeMB, type RuleLevel } from '../analysis';
 
 /** The configuration section every setting lives under, as `sfManagedIdentity.rules`. */
 export const SECTION = 'sfManagedIdentity';
@@ -8,9 +8,11 @@ export const SECTION = 'sfManagedIdentity';
 export interface Settings {
   /** `sfManagedIdentity.rules`: a level per rule code; rules not named keep their own severity. */
   rules: Readonly<Record<string, RuleLevel>>;
+  /** `sfManagedIdentity.maxFileSizeMB`: larger documents are not analysed. */
+  maxFileSizeMB: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { rules: {} };
+export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSizeMB: DEFAULT_MAX_FILE_SIZE_MB };
 
 /**
  * One reader per setting: it gets the raw value the client sent (anything, or undefined) and
@@ -27,6 +29,9 @@ const READERS: { [K in keyof Settings]: (raw: unknown) => Settings[K] } = {
       if (known.has(code) && RULE_LEVELS.includes(level as RuleLevel)) rules[code] = level as RuleLevel;
     }
     return rules;
+  },
+  maxFileSizeMB(raw) {
+    return validMaxFileSizeMB(raw) ?? DEFAULT_SETTINGS.maxFileSizeMB;
   },
 };
 

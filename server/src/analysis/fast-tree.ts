@@ -1,0 +1,490 @@
+import type { Node as ReadonlyNode } from 'jsonc-parser';
+
+/** jsonc-parser's Node, writable while it is being built. */
+type Node = { -readonly [K in keyof ReadonlyNode]: ReadonlyNode[K] };
+
+/**
+ * A one-pass, non-recursive reader of ARM templates that builds jsonc-parser `Node`s (the
+ * same shape `parseTree` builds: type, offset, length, parent, children, value, colonOffset)
+ * only for the parts the analysis can use, and checks the syntax of everything else.
+ *
+ * - Every property of the root object is built, except the members of the root `resources`.
+ * - A member of the root `resources` is built only when it may matter: its text mentions
+ *   `servicefabric` or `deployments` (nested templates), or holds a `\u` escape that could spell
+ *   either, or its `type` is an expression that the scope may resolve to either. Its child
+ *   resources are part of its text, so they are covered too. Any other member becomes a
+ *   placeholder node: its real type, offset and length, but no `children` (see `isSkipped`).
+ * - Nesting is kept on an explicit stack, so 100,000 levels do not overflow the call stack.
+ *
+ * Its scanner follows jsonc-parser's scanner (same tokens, same errors) but does not build
+ * strings it does not need, such as the values of skipped strings and of whitespace. It stops
+ * at the first syntax error and says so; the caller then asks jsonc-parser for the exact error
+ * and its recovered `$schema`, so that results match `parseTree` exactly.
+ */
+
+const enum Token {
+  OpenBrace = 1,
+  CloseBrace = 2,
+  OpenBracket = 3,
+  CloseBracket = 4,
+  Comma = 5,
+  Colon = 6,
+  Null = 7,
+  True = 8,
+  False = 9,
+  String = 10,
+  Number = 11,
+  LineComment = 12,
+  BlockComment = 13,
+  LineBreak = 14,
+  Trivia = 15,
+  Unknown = 16,
+  EOF = 17,
+}
+
+/** Why the reader gave up. Only the fact matters; the caller gets the details from jsonc-parser. */
+class SyntaxErrorFound {}
+const SYNTAX_ERROR = new SyntaxErrorFound();
+
+/** What the reader built for a document, or that it found a syntax error. */
+export type SelectiveTree = { ok: true; root: ReadonlyNode | undefined } | { ok: false };
+
+/**
+ * What to build: `relevant` builds the root properties and the resources that may matter;
+ * `schema` builds only the root `$schema` and checks the syntax of the rest.
+ */
+export type ResourceFilter = 'relevant' | 'schema';
+
+const SKIPPED = Symbol('skipped');
+
+/** True for a placeholder of a value whose content was checked but not built. */
+export function isSkipped(node: ReadonlyNode): boolean {
+  return (node as Node & { [SKIPPED]?: true })[SKIPPED] === true;
+}
+
+/** Text that a resource the analysis can use must contain (lower-cased `servicefabric`, ...). */
+const MARKERS = /servicefabric|deployments|\\u/gi;
+
+/** Offsets of every marker in the text, found in one pass. */
+export function markerOffsets(text: string): number[] {
+  const offsets: number[] = [];
+  MARKERS.lastIndex = 0;
+  for (let match = MARKERS.exec(text); match !== null; match = MARKERS.exec(text)) offsets.push(match.index);
+  return offsets;
+}
+
+/**
+ * True when no Service Fabric type can be in the text: it never says `servicefabric` (in any
+ * case) and has no `\u` escape that could spell it. Such a template cannot have findings.
+ */
+export function mayMentionServiceFabric(text: string): boolean {
+  return /servicefabric|\\u/i.test(text);
+}
+
+interface Frame {
+  /** The object or array node, or undefined while skipping. */
+  node: Node | undefined;
+  isObject: boolean;
+  needsComma: boolean;
+  /** The property whose value is being read (build mode), so that its length can be set. */
+  property: Node | undefined;
+  /** Lower-cased name of the current property (objects only). */
+  key: string | undefined;
+  /** This container is the root `resources`: its members are filtered. */
+  isResources: boolean;
+  /** This container is the template object itself. */
+  isRoot: boolean;
+}
+
+class Reader {
+  /** The current token, a `Token` (kept a number so that TypeScript does not narrow it across `next()`). */
+  private token: number = Token.EOF;
+  /** Where the scanner is: just after the current token. */
+  private pos = 0;
+  private tokenOffset = 0;
+  /** The current string token holds a backslash escape. */
+  private escaped = false;
+  private markers: number[] | undefined;
+  /** The `type` of the resource being skipped, when it is a string. */
+  private skippedType: string | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly filter: ResourceFilter,
+  ) {}
+
+  read(): SelectiveTree {
+    try {
+      this.next();
+      if (this.token === Token.EOF) return { ok: true, root: undefined };
+      const holder: Node = { type: 'array', offset: -1, length: -1, children: [] };
+      this.value(holder, true, true);
+      if (this.token !== Token.EOF) return { ok: false };
+      const root = holder.children![0];
+      delete (root as Node).parent;
+      return { ok: true, root };
+    } catch (error) {
+      if (error === SYNTAX_ERROR) return { ok: false };
+      throw error;
+    }
+  }
+
+  /** Compares the current token without TypeScript narrowing it across `next()`. */
+  private is(token: Token): boolean {
+    return this.token === token;
+  }
+
+  private get tokenLength(): number {
+    return this.pos - this.tokenOffset;
+  }
+
+  /**
+   * The next token that is not trivia. Any token that jsonc-parser's scanner marks with an
+   * error (bad escape, unterminated string or comment, control character, bad number), and
+   * any unknown symbol, is a parse error for jsonc-parser's parser: throw.
+   */
+  private next(): void {
+    const text = this.text;
+    const length = text.length;
+    let pos = this.pos;
+    for (;;) {
+      if (pos >= length) {
+        this.tokenOffset = length;
+        this.pos = length;
+        this.token = Token.EOF;
+        return;
+      }
+      let code = text.charCodeAt(pos);
+      if (code === 32 || code === 9 || code === 10 || code === 13) {
+        pos++;
+        continue;
+      }
+      this.tokenOffset = pos;
+      switch (code) {
+        case 123:
+          this.pos = pos + 1;
+          this.token = Token.OpenBrace;
+          return;
+        case 125:
+          this.pos = pos + 1;
+          this.token = Token.CloseBrace;
+          return;
+        case 91:
+          this.pos = pos + 1;
+          this.token = Token.OpenBracket;
+          return;
+        case 93:
+          this.pos = pos + 1;
+          this.token = Token.CloseBracket;
+          return;
+        case 58:
+          this.pos = pos + 1;
+          this.token = Token.Colon;
+          return;
+        case 44:
+          this.pos = pos + 1;
+          this.token = Token.Comma;
+          return;
+        case 34:
+          this.pos = this.scanString(pos + 1);
+          this.token = Token.String;
+          return;
+        case 47: {
+          const after = text.charCodeAt(pos + 1);
+          if (after === 47) {
+            pos += 2;
+            while (pos < length && (code = text.charCodeAt(pos)) !== 10 && code !== 13) pos++;
+            continue;
+          }
+          if (after === 42) {
+            const close = text.indexOf('*/', pos + 2);
+            if (close < 0) throw SYNTAX_ERROR;
+            pos = close + 2;
+            continue;
+          }
+          throw SYNTAX_ERROR;
+        }
+        case 45:
+          if (pos + 1 >= length || !isDigit(text.charCodeAt(pos + 1))) throw SYNTAX_ERROR;
+          this.pos = this.scanNumber(pos + 1);
+          this.token = Token.Number;
+          return;
+        default: {
+          if (isDigit(code)) {
+            this.pos = this.scanNumber(pos);
+            this.token = Token.Number;
+            return;
+          }
+          // A run of other characters: a keyword, or an unknown symbol.
+          let end = pos;
+          while (end < length && isWordCharacter(text.charCodeAt(end))) end++;
+          const word = end - pos;
+          if (word === 4 && text.startsWith('true', pos)) this.token = Token.True;
+          else if (word === 5 && text.startsWith('false', pos)) this.token = Token.False;
+          else if (word === 4 && text.startsWith('null', pos)) this.token = Token.Null;
+          else throw SYNTAX_ERROR;
+          this.pos = end;
+          return;
+        }
+      }
+    }
+  }
+
+  /** From just after the opening quote to just after the closing one; checks escapes and characters. */
+  private scanString(start: number): number {
+    const text = this.text;
+    const length = text.length;
+    let pos = start;
+    let escaped = false;
+    for (;;) {
+      if (pos >= length) throw SYNTAX_ERROR;
+      const code = text.charCodeAt(pos);
+      if (code === 34) {
+        this.escaped = escaped;
+        return pos + 1;
+      }
+      if (code === 92) {
+        escaped = true;
+        if (pos + 1 >= length) throw SYNTAX_ERROR;
+        const next = text.charCodeAt(pos + 1);
+        if (next === 117) {
+          for (let k = pos + 2; k < pos + 6; k++) if (!isHexDigit(text.charCodeAt(k))) throw SYNTAX_ERROR;
+          pos += 6;
+          continue;
+        }
+        // " \ / b f n r t
+        if (next !== 34 && next !== 92 && next !== 47 && next !== 98 && next !== 102 && next !== 110 && next !== 114 && next !== 116) throw SYNTAX_ERROR;
+        pos += 2;
+        continue;
+      }
+      if (code < 0x20) throw SYNTAX_ERROR;
+      pos++;
+    }
+  }
+
+  /** jsonc-parser's number grammar: an incomplete fraction or exponent is an error. */
+  private scanNumber(start: number): number {
+    const text = this.text;
+    const length = text.length;
+    let pos = start;
+    if (text.charCodeAt(pos) === 48) pos++;
+    else {
+      pos++;
+      while (pos < length && isDigit(text.charCodeAt(pos))) pos++;
+    }
+    if (pos < length && text.charCodeAt(pos) === 46) {
+      pos++;
+      if (!(pos < length && isDigit(text.charCodeAt(pos)))) throw SYNTAX_ERROR;
+      while (pos < length && isDigit(text.charCodeAt(pos))) pos++;
+    }
+    const e = text.charCodeAt(pos);
+    if (pos < length && (e === 69 || e === 101)) {
+      pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === 43 || sign === 45) pos++;
+      if (!(pos < length && isDigit(text.charCodeAt(pos)))) throw SYNTAX_ERROR;
+      while (pos < length && isDigit(text.charCodeAt(pos))) pos++;
+    }
+    return pos;
+  }
+
+  /** The value of the current string token. */
+  private stringValue(): string {
+    const raw = this.text.slice(this.tokenOffset + 1, this.pos - 1);
+    // The escapes have been checked, so JSON.parse reads them as jsonc-parser does.
+    return this.escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+  }
+
+  /**
+   * Reads one value at the current token and attaches it to `parent` (an array node or a
+   * property node) when building. `isRoot` marks the template object itself, whose
+   * `resources` are filtered. Uses no recursion per nesting level.
+   */
+  private value(parent: Node | undefined, build: boolean, isRoot: boolean): void {
+    const stack: Frame[] = [];
+    let attachTo = parent;
+    let rootLevel = isRoot;
+    for (;;) {
+      // 1. A value starts at the current token.
+      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      const container = this.token === Token.OpenBrace || this.token === Token.OpenBracket;
+      if (container && build && top?.isResources && this.token === Token.OpenBrace) {
+        this.resourceMember(attachTo);
+      } else if (container && build && top?.isRoot && this.filter === 'schema' && top.key !== '$schema') {
+        this.skip(attachTo);
+      } else if (container) {
+        const isObject = this.token === Token.OpenBrace;
+        let node: Node | undefined;
+        if (build) {
+          node = { type: isObject ? 'object' : 'array', offset: this.tokenOffset, length: -1, parent: attachTo, children: [] };
+          attachTo!.children!.push(node as ReadonlyNode);
+        }
+        const isResources = top?.isRoot === true && top.key === 'resources';
+        stack.push({ node, isObject, needsComma: false, property: undefined, key: undefined, isResources, isRoot: rootLevel && isObject });
+        rootLevel = false;
+        this.next();
+      } else {
+        this.literal(attachTo, build, stack.length === 1 && this.skippedType !== undefined ? stack[0].key : undefined);
+      }
+      // 2. Close containers and move to the next value.
+      for (;;) {
+        if (stack.length === 0) return;
+        const frame = stack[stack.length - 1];
+        if (frame.property) {
+          // The property's value is complete.
+          frame.property.length = this.lastEnd - frame.property.offset;
+          frame.property = undefined;
+        }
+        const close = frame.isObject ? Token.CloseBrace : Token.CloseBracket;
+        if (this.token === Token.Comma) {
+          if (!frame.needsComma) throw SYNTAX_ERROR;
+          this.next();
+          if (this.is(close)) {
+            this.closeContainer(stack);
+            continue;
+          }
+        } else if (this.token === close) {
+          this.closeContainer(stack);
+          continue;
+        } else if (this.token === Token.EOF || frame.needsComma) {
+          throw SYNTAX_ERROR;
+        }
+        frame.needsComma = true;
+        if (frame.isObject) {
+          if (this.token !== Token.String) throw SYNTAX_ERROR;
+          const name = frame.node || stack.length === 1 ? this.stringValue() : '';
+          frame.key = name.toLowerCase();
+          if (frame.node) {
+            const offset = this.tokenOffset;
+            const property: Node = { type: 'property', offset, length: -1, parent: frame.node, children: [] };
+            property.children!.push({ type: 'string', value: name, offset, length: this.tokenLength, parent: property });
+            frame.node.children!.push(property);
+            frame.property = property;
+          }
+          this.next();
+          if (!this.is(Token.Colon)) throw SYNTAX_ERROR;
+          if (frame.property) frame.property.colonOffset = this.tokenOffset;
+          this.next();
+          attachTo = frame.property;
+        } else {
+          attachTo = frame.node;
+        }
+        break;
+      }
+    }
+  }
+
+  /** End offset of the last value read. */
+  private lastEnd = 0;
+
+  private closeContainer(stack: Frame[]): void {
+    const frame = stack.pop()!;
+    const end = this.tokenOffset + this.tokenLength;
+    if (frame.node) frame.node.length = end - frame.node.offset;
+    this.lastEnd = end;
+    this.next();
+  }
+
+  private literal(parent: Node | undefined, build: boolean, key: string | undefined): void {
+    const token = this.token;
+    if (token !== Token.String && token !== Token.Number && token !== Token.Null && token !== Token.True && token !== Token.False) {
+      throw SYNTAX_ERROR;
+    }
+    if (build) {
+      const value =
+        token === Token.String ? this.stringValue()
+        : token === Token.Number ? Number(this.text.slice(this.tokenOffset, this.pos))
+        : token === Token.True ? true
+        : token === Token.False ? false
+        : null;
+      const type = value === null ? 'null' : (typeof value as 'string' | 'number' | 'boolean');
+      parent!.children!.push({ type, offset: this.tokenOffset, length: this.tokenLength, parent, value } as ReadonlyNode);
+    } else if (token === Token.String && key === 'type') {
+      this.skippedType = this.stringValue();
+    }
+    this.lastEnd = this.pos;
+    this.next();
+  }
+
+  /** A member of the root `resources`: checked first, built only when it may matter. */
+  private resourceMember(parent: Node | undefined): void {
+    const start = this.tokenOffset;
+    this.skippedType = '';
+    this.value(undefined, false, false);
+    const type = this.skippedType;
+    this.skippedType = undefined;
+    const end = this.lastEnd;
+    if (this.filter === 'relevant' && (type.startsWith('[') || this.hasMarker(start, end))) {
+      // Read it again, this time building it. It has been checked, so it cannot fail, and it
+      // ends by scanning the same token that follows it, so the scanner is where it was.
+      this.pos = start;
+      this.next();
+      this.value(parent, true, false);
+      return;
+    }
+    parent!.children!.push({ type: 'object', offset: start, length: end - start, parent, [SKIPPED]: true } as Node);
+  }
+
+  /** Checks the container at the current token and records it as a placeholder. */
+  private skip(parent: Node | undefined): void {
+    const start = this.tokenOffset;
+    const type = this.token === Token.OpenBrace ? 'object' : 'array';
+    this.value(undefined, false, false);
+    parent!.children!.push({ type, offset: start, length: this.lastEnd - start, parent, [SKIPPED]: true } as Node);
+  }
+
+  private hasMarker(start: number, end: number): boolean {
+    const markers = (this.markers ??= markerOffsets(this.text));
+    let low = 0;
+    let high = markers.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (markers[mid] < start) low = mid + 1;
+      else high = mid;
+    }
+    return low < markers.length && markers[low] < end;
+  }
+}
+
+/**
+ * The last tree read. A code action asks for the tree of the text that was just analysed (and
+ * each of its fixes asks again), so the analysis and the edits share one read. Nothing
+ * modifies the nodes once built.
+ */
+let lastRead: { text: string; filter: ResourceFilter; tree: SelectiveTree } | undefined;
+
+/** Reads a template, building only what the analysis can use (see the file comment). */
+export function readSelectiveTree(text: string, filter: ResourceFilter = 'relevant'): SelectiveTree {
+  if (lastRead?.text === text && lastRead.filter === filter) return lastRead.tree;
+  const tree = new Reader(text, filter).read();
+  lastRead = { text, filter, tree };
+  return tree;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isHexDigit(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+/** jsonc-parser's "unknown content" characters: anything but whitespace, line breaks and punctuation. */
+function isWordCharacter(code: number): boolean {
+  switch (code) {
+    case 32:
+    case 9:
+    case 10:
+    case 13:
+    case 125:
+    case 93:
+    case 123:
+    case 91:
+    case 34:
+    case 58:
+    case 44:
+    case 47:
+      return false;
+  }
+  return true;
+}

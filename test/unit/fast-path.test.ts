@@ -1,0 +1,211 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseTree, type Node } from 'jsonc-parser';
+import { analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
+import { setJsonValue } from '../../server/src/analysis/json-edit';
+import { isSkipped, readSelectiveTree } from '../../server/src/analysis/fast-tree';
+import { ROOT } from './helpers';
+
+/**
+ * The fast path (one non-recursive scan that builds only what the rules use) must give the
+ * same results as the straightforward full-tree analysis: same findings, fixes, ranges and
+ * problems. No timings here; `npm run bench` measures speed.
+ */
+function templatesUnder(folder: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.jsonc?$/i.test(name)) found.push(path);
+    }
+  };
+  walk(folder);
+  return found;
+}
+
+const FILES = [
+  ...templatesUnder(join(ROOT, 'test', 'fixtures')),
+  ...templatesUnder(join(ROOT, 'test', 'corpus', 'real')),
+  ...templatesUnder(join(ROOT, 'examples')),
+];
+
+function assertSame(text: string, what: string): void {
+  assert.deepEqual(analyzeTemplate(text), analyzeTemplateFullTree(text), what);
+}
+
+/** A small deterministic generator, so that a failure names a case that can be replayed. */
+function lcg(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+}
+
+const SCHEMA = '"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"';
+
+describe('fast analysis equals the full-tree analysis', () => {
+  it('covers the fixtures, the corpus and the examples', () => {
+    assert.ok(FILES.length > 150, `only ${FILES.length} files found`);
+    const templates = FILES.filter((file) => analyzeTemplateFullTree(readFileSync(file, 'utf8')).isTemplate);
+    assert.ok(templates.length > 100, `only ${templates.length} templates`);
+  });
+
+  for (const file of FILES) {
+    const name = relative(ROOT, file);
+    it(name, () => {
+      const text = readFileSync(file, 'utf8');
+      assertSame(text, name);
+      // Truncated (as while typing) and with CRLF line ends.
+      const step = Math.max(1, Math.floor(text.length / 25));
+      for (let end = 0; end < text.length; end += step) assertSame(text.slice(0, end), `${name} cut at ${end}`);
+      assertSame(text.replace(/\r?\n/g, '\r\n'), `${name} with CRLF`);
+    });
+  }
+
+  for (const [count, seed, serviceFabric] of [[2000, 20261128, true], [500, 20261129, false]] as const) {
+    it(`agrees on ${count} mutated templates${serviceFabric ? '' : ' without Service Fabric (the pre-check path)'} (seed ${seed})`, () => {
+      const random = lcg(seed);
+      const pieces = [
+        ...'{}[],:"\\/*\n\r\t 0-+eE.tfnux#',
+        ...['/*', '*/', '//', '\\u', '\\u12', '\\x', '\u000b', '\u0001', '\u00a0', '\u2028', '\ufeff', 'true', 'nul', 'falsey', '01', '1.', '1e', '-.5', '"a":1', '[[', "[parameters('p')]"],
+      ];
+      const texts = FILES.map((file) => {
+        const text = readFileSync(file, 'utf8');
+        return serviceFabric ? text : text.replace(/servicefabric/gi, 'ServiceFoo');
+      });
+      for (let i = 0; i < count; i++) {
+        const source = random(texts.length);
+        let text = texts[source];
+        const edits: string[] = [];
+        for (let m = 0, count = 1 + random(3); m < count; m++) {
+          const at = random(text.length + 1);
+          const piece = pieces[random(pieces.length)];
+          const op = random(3);
+          edits.push(`${['insert', 'delete', 'replace'][op]} ${JSON.stringify(piece)} at ${at}`);
+          if (op === 0) text = text.slice(0, at) + piece + text.slice(at);
+          else if (op === 1) text = text.slice(0, at) + text.slice(at + 1);
+          else text = text.slice(0, at) + piece + text.slice(at + 1);
+        }
+        assertSame(text, `case ${i}: ${relative(ROOT, FILES[source])} with ${edits.join(', ')}`);
+      }
+    });
+  }
+
+  it('builds the same nodes as parseTree for what it builds, and skips a resource that cannot matter', () => {
+    const text = `{
+  ${SCHEMA},
+  "parameters": { "v": { "type": "string", "defaultValue": "6.4.617.9590" } },
+  "resources": [
+    { "type": "Microsoft.Storage/storageAccounts", "name": "s", "properties": { "a": [1, 2, { "b": null }] } },
+    { "type": "Microsoft.ServiceFabric/clusters", "name": "c", "properties": { "clusterCodeVersion": "[parameters('v')]", "x": [true, false, -1.5e3] } }
+  ]
+}`;
+    const full = parseTree(text)!;
+    const tree = readSelectiveTree(text);
+    assert.ok(tree.ok);
+    const fast = tree.root!;
+    const strip = (node: Node): unknown => ({
+      type: node.type,
+      offset: node.offset,
+      length: node.length,
+      value: node.value,
+      colonOffset: node.colonOffset,
+      children: node.children?.map(strip),
+    });
+    const resources = (root: Node) => root.children![2].children![1];
+    assert.deepEqual(strip(fast.children![0]), strip(full.children![0]), '$schema');
+    assert.deepEqual(strip(fast.children![1]), strip(full.children![1]), 'parameters');
+    assert.deepEqual(strip(resources(fast).children![1]), strip(resources(full).children![1]), 'the cluster');
+    // Parents point where parseTree's do.
+    assert.equal(resources(fast).children![1].parent, resources(fast));
+    assert.equal(fast.parent, undefined);
+    // The storage account is a placeholder with its real extent.
+    const storage = resources(fast).children![0];
+    assert.equal(isSkipped(storage), true);
+    assert.equal(storage.children, undefined);
+    assert.equal(text.slice(storage.offset, storage.offset + storage.length), text.slice(resources(full).children![0].offset, resources(full).children![0].offset + resources(full).children![0].length));
+    assert.equal(isSkipped(resources(fast).children![1]), false);
+  });
+
+  it('builds a resource whose type is an expression, which may resolve to a cluster', () => {
+    const text = `{ ${SCHEMA}, "variables": { "t": "Microsoft.Service" }, "parameters": { "t": { "type": "string", "defaultValue": "Microsoft.ServiceFabric/clusters" } },
+      "resources": [ { "type": "[parameters('t')]", "name": "c", "properties": {} } ] }`;
+    const findings = analyzeTemplate(text).findings.map((finding) => finding.code);
+    assert.deepEqual(findings, ['sf-mits-missing']);
+  });
+});
+
+describe('edits use the fast tree only where it has the nodes', () => {
+  it('edits inside a resource that the fast tree skipped, by reading the full tree', () => {
+    const text = `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Storage/storageAccounts", "properties": { "a": 1 } } ] }`;
+    assert.equal(isSkipped((readSelectiveTree(text) as { root: Node }).root.children![1].children![1].children![0]), true);
+    const edit = setJsonValue(text, ['resources', 0, 'properties', 'a'], 2, { indentUnit: '  ', eol: '\n' });
+    assert.deepEqual(edit, { offset: text.indexOf('1 }'), length: 1, content: '2' });
+  });
+
+  it('applies every fix on every fixture, corpus template and example, leaving valid JSON', () => {
+    let fixes = 0;
+    for (const file of FILES) {
+      const text = readFileSync(file, 'utf8');
+      for (const finding of analyzeTemplate(text).findings) {
+        for (const fix of finding.fixes) {
+          const fixed = applyFix(text, fix);
+          assert.ok(fixed !== undefined, `${relative(ROOT, file)}: ${fix.title}`);
+          // fixes.test.ts compares the fixed examples with hand-written files; here every fix
+          // must at least apply through the fast tree and leave JSON that parses.
+          assert.equal(analyzeTemplateFullTree(fixed).problem, undefined, `${relative(ROOT, file)}: ${fix.title} leaves valid JSON`);
+          fixes++;
+        }
+      }
+    }
+    assert.ok(fixes > 50, `only ${fixes} fixes`);
+  });
+});
+
+describe('deep nesting', () => {
+  const LEVELS = 100_000;
+
+  it('finds the cluster in a template with 100,000 levels of nesting elsewhere', () => {
+    // Deep values in a parameter, inside the cluster and in another resource: the cluster has
+    // no fabricSettings, so the token service is missing; no version, so nothing else.
+    const text =
+      `{ ${SCHEMA}, "parameters": { "p": { "type": "array", "defaultValue": ${'['.repeat(LEVELS)}${']'.repeat(LEVELS)} } },` +
+      ` "resources": [ { "type": "Microsoft.ServiceFabric/clusters", "name": "c", "properties": { "deep": ${'{"a":'.repeat(LEVELS)}1${'}'.repeat(LEVELS)} } },` +
+      ` { "type": "Microsoft.Storage/storageAccounts", "properties": ${'['.repeat(LEVELS)}${']'.repeat(LEVELS)} } ] }`;
+    const result = analyzeTemplate(text);
+    assert.equal(result.isTemplate, true);
+    assert.equal(result.problem, undefined);
+    assert.deepEqual(result.findings.map((finding) => finding.code), ['sf-mits-missing']);
+    assert.match(result.findings[0].message, /^Cluster 'c' does not enable the Managed Identity Token Service: the cluster has no fabricSettings\./);
+    // The full-tree analysis cannot read it at all.
+    assert.equal(analyzeTemplateFullTree(text).problem?.kind, 'too-deep');
+  });
+
+  it('settles a deeply nested template without Service Fabric: a template, no findings', () => {
+    const text = `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Storage/storageAccounts", "properties": ${'{"a":'.repeat(LEVELS)}1${'}'.repeat(LEVELS)} } ] }`;
+    assert.deepEqual(analyzeTemplate(text), { isTemplate: true, findings: [] });
+  });
+
+  it('says "too deep" for a deeply nested template with a syntax error, instead of throwing', () => {
+    const text = `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.ServiceFabric/clusters", "properties": ${'['.repeat(LEVELS)} } ] }`;
+    const result = analyzeTemplate(text);
+    assert.equal(result.isTemplate, true);
+    assert.equal(result.problem?.kind, 'too-deep');
+    assert.match(result.problem!.message, /nested too deeply/);
+  });
+
+  it('says "too deep" for resources nested 50,000 levels in each other, instead of throwing', () => {
+    const child = '[{"type": "Microsoft.ServiceFabric/clusters", "name": "c", "resources": ';
+    const text = `{ ${SCHEMA}, "resources": ${child.repeat(LEVELS / 2)}[]${'}]'.repeat(LEVELS / 2)} }`;
+    const result = analyzeTemplate(text);
+    assert.equal(result.problem?.kind, 'too-deep');
+  });
+
+  it('ignores a deeply nested document that is not a template', () => {
+    assert.deepEqual(analyzeTemplate('['.repeat(LEVELS) + ']'.repeat(LEVELS)), { isTemplate: false, findings: [] });
+    assert.deepEqual(analyzeTemplate('{"a":'.repeat(LEVELS) + '1' + '}'.repeat(LEVELS)), { isTemplate: false, findings: [] });
+  });
+});
