@@ -19,7 +19,7 @@ describe('real-world templates through the CLI', () => {
   const corpus = join(ROOT, 'test', 'corpus', 'real');
   const expected: Record<string, Expected> = JSON.parse(readFileSync(join(ROOT, 'test', 'corpus', 'expected-findings.json'), 'utf8'));
   const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--format', 'json', corpus], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const report: { files: Array<{ path: string; findings: Array<{ code: string; severity: string; start: { line: number; column: number } }> }> } =
+  const report: { files: Array<{ path: string; findings: Array<{ code: string; severity: string; message: string; start: { line: number; column: number } }> }> } =
     JSON.parse(run.stdout);
   const byName = new Map(report.files.map((file) => [file.path.replace(/^.*[\\/]/, ''), file.findings]));
 
@@ -28,6 +28,20 @@ describe('real-world templates through the CLI', () => {
     assert.equal(run.status, 0, 'no template in the corpus has an error-level finding');
     const files = readdirSync(corpus).filter((name) => name.endsWith('.json'));
     assert.deepEqual(files.sort(), Object.keys(expected).sort());
+  });
+
+  it('says plainly what it found: no placeholder, unknown or undefined value in any message', () => {
+    const messages = report.files.flatMap((file) => file.findings.map((finding) => finding.message));
+    assert.ok(messages.length > 70);
+    for (const message of messages) {
+      // \u0000 marks the placeholders used to compare names; they must never reach a user.
+      assert.doesNotMatch(message, /\u0000|undefined|\[object Object\]|Symbol\(/, message);
+    }
+    for (const file of report.files) {
+      for (const finding of file.findings.filter((f) => f.code === 'invalid-json')) {
+        assert.match(finding.message, /^This template is not valid JSON here \(\w+\), so it was not checked/);
+      }
+    }
   });
 
   for (const [name, want] of Object.entries(expected)) {

@@ -45,11 +45,12 @@ const cases: Array<{ name: string; text: () => string; expect: Seen[] }> = [
     ],
   },
   {
-    name: 'simple expressions are resolved; anything else is unknown and never reported',
+    name: 'expressions are evaluated; values that depend on a parameter without a value are unknown and never reported',
     text: () => readFixture('expressions.json'),
     expect: [
       { code: 'sf-mits-missing', severity: 'warning', line: 16, column: 15 },
-      { code: 'sf-version-too-low', severity: 'warning', line: 46, column: 31 },
+      // if(true(), 'true', 'false') is "true": the token service is enabled, so the version pin is an error.
+      { code: 'sf-version-too-low', severity: 'error', line: 46, column: 31 },
       { code: 'sf-force-restart-on', severity: 'warning', line: 24, column: 33 },
     ],
   },
@@ -120,7 +121,7 @@ describe('sf-mits-missing', () => {
     const [finding] = analyzeTemplate(text).findings;
     assert.equal(finding.related?.length, 1);
     assert.equal(text.substring(finding.related![0].range.offset, finding.related![0].range.offset + finding.related![0].range.length), '{\n        "type": "SystemAssigned"\n      }');
-    assert.match(finding.message, /Application 'c1\/app' in this template uses a managed identity/);
+    assert.match(finding.message, /Application 'c1\/app' in this template runs on this cluster and uses a managed identity/);
   });
 
   it('says what is wrong, why, and what to do', () => {

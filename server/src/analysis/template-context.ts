@@ -1,7 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { propertyValue } from './json-nodes';
 import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type ResourceEntry } from './template-model';
-import { isExpression, literalString } from './template-scope';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
 
@@ -9,10 +8,12 @@ import { forceRestartState, type ForceRestartState } from './upgrade-policy';
 export interface ClusterContext {
   entry: ResourceEntry;
   typeNode: Node;
-  /** "Cluster 'name'" when the name is a literal, otherwise "This cluster". */
+  /** "Cluster 'name'" when the name is known, otherwise "This cluster". */
   label: string;
   tokenService: TokenServiceState;
   forceRestart: ForceRestartState;
+  /** Applications with a managed identity that run on this cluster (see `linkApplications`). */
+  identityApplications: IdentityApplication[];
 }
 
 /** An application resource that uses a managed identity. */
@@ -35,50 +36,76 @@ export function buildTemplateContext(root: Node): TemplateContext {
   const identityApplications: IdentityApplication[] = [];
   for (const entry of collectResources(root)) {
     if (entry.type === CLUSTER_TYPE && entry.typeNode) {
+      const name = knownName(entry);
       clusters.push({
         entry,
         typeNode: entry.typeNode,
-        label: clusterLabel(entry.node),
+        label: name ? `Cluster '${name}'` : 'This cluster',
         tokenService: tokenServiceState(entry.node, entry.scope),
         forceRestart: forceRestartState(entry.node, entry.scope),
+        identityApplications: [],
       });
     } else if (entry.type === APPLICATION_TYPE) {
       const evidence = identityEvidence(entry);
       if (evidence) {
-        const name = literalName(entry.node);
+        const name = knownName(entry);
         identityApplications.push({ entry, evidence, label: name ? `Application '${name}'` : 'An application' });
       }
     }
+  }
+  for (const application of identityApplications) {
+    const cluster = clusterOf(application.entry, clusters);
+    cluster?.identityApplications.push(application);
   }
   return { root, clusters, identityApplications };
 }
 
 /**
+ * The cluster an application runs on: the cluster it is declared in (as a child resource),
+ * or the cluster whose name is the first segment of the application's name
+ * (`clusterName/appName`), both evaluated. Names that come from the same parameter match even
+ * when that parameter has no value. Undefined when the cluster is not in this template or
+ * cannot be told.
+ */
+export function clusterOf(application: ResourceEntry, clusters: ClusterContext[]): ClusterContext | undefined {
+  for (let parent = application.parent; parent; parent = parent.parent) {
+    const cluster = clusters.find((c) => c.entry === parent);
+    if (cluster) return cluster;
+  }
+  const appName = symbolicName(application);
+  if (appName === undefined || !appName.includes('/')) return undefined;
+  const clusterName = appName.slice(0, appName.indexOf('/')).toLowerCase();
+  const matches = clusters.filter((cluster) => symbolicName(cluster.entry)?.toLowerCase() === clusterName);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** The resource's name evaluated, with parameters that have no value standing for themselves. */
+function symbolicName(entry: ResourceEntry): string | undefined {
+  const value = entry.scope.symbolic().trace(propertyValue(entry.node, 'name')).value();
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
  * An application uses a managed identity when `identity.type` is anything but None, or when
- * `properties.managedIdentities` lists one. Values that cannot be resolved do not count.
+ * `properties.managedIdentities` lists one. Values that cannot be evaluated do not count.
  */
 function identityEvidence(entry: ResourceEntry): Node | undefined {
   const { node, scope } = entry;
   const identityNode = propertyValue(node, 'identity');
-  const identity = scope.resolve(identityNode);
-  if (identityNode && identity?.node.type === 'object') {
-    const type = scope.resolveString(propertyValue(identity.node, 'type'));
-    if (type !== undefined && type.trim() !== '' && type.trim().toLowerCase() !== 'none') return identityNode;
+  if (identityNode) {
+    const type = scope.trace(identityNode).property('type')?.value();
+    if (typeof type === 'string' && type.trim() !== '' && type.trim().toLowerCase() !== 'none') return identityNode;
   }
   const managedNode = propertyValue(propertyValue(node, 'properties'), 'managedIdentities');
-  const managed = scope.resolve(managedNode);
-  if (managedNode && managed?.node.type === 'array' && (managed.node.children?.length ?? 0) > 0) return managedNode;
+  if (managedNode) {
+    const managed = scope.trace(managedNode).value();
+    if (Array.isArray(managed) && managed.length > 0) return managedNode;
+  }
   return undefined;
 }
 
-function clusterLabel(resource: Node): string {
-  const name = literalName(resource);
-  return name ? `Cluster '${name}'` : 'This cluster';
-}
-
-/** The resource's name when it is written as a literal; names from expressions are not guessed. */
-function literalName(resource: Node): string | undefined {
-  const nameNode = propertyValue(resource, 'name');
-  if (nameNode?.type !== 'string' || isExpression(nameNode.value)) return undefined;
-  return literalString(nameNode);
+/** The resource's name when it evaluates to a string; names that depend on the deployment are not guessed. */
+function knownName(entry: ResourceEntry): string | undefined {
+  const value = entry.scope.trace(propertyValue(entry.node, 'name')).value();
+  return typeof value === 'string' ? value : undefined;
 }

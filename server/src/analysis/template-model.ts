@@ -23,6 +23,12 @@ export interface ResourceEntry {
   typeNode: Node | undefined;
   /** The scope the resource's expressions are evaluated in. */
   scope: TemplateScope;
+  /** The resource this one is declared in (its `resources`), if any. */
+  parent?: ResourceEntry;
+  /** The text of `condition` when it is not literally true: the resource may not be deployed. */
+  condition?: string;
+  /** True when the resource has a `copy` loop: one declaration, several resources. */
+  copied: boolean;
 }
 
 /**
@@ -42,18 +48,20 @@ function walkTemplate(template: Node, scope: TemplateScope, out: ResourceEntry[]
 function walkResources(
   resources: Node | undefined,
   scope: TemplateScope,
-  parentType: string | undefined,
+  parent: ResourceEntry | undefined,
   out: ResourceEntry[],
   nesting: number,
 ): void {
+  const parentType = parent?.type;
   for (const resource of members(resources)) {
     if (resource.type !== 'object') continue;
     // `existing: true` (languageVersion 2.0) references a resource; it declares nothing.
     if (propertyValue(resource, 'existing')?.value === true) continue;
     const typeNode = propertyValue(resource, 'type');
     const type = qualifiedType(scope.resolveString(typeNode), parentType);
-    out.push({ node: resource, type, typeNode, scope });
-    walkResources(propertyValue(resource, 'resources'), scope, type, out, nesting);
+    const entry: ResourceEntry = { node: resource, type, typeNode, scope, parent, condition: conditionText(resource), copied: propertyValue(resource, 'copy') !== undefined };
+    out.push(entry);
+    walkResources(propertyValue(resource, 'resources'), scope, entry, out, nesting);
     if (type === DEPLOYMENT_TYPE && nesting < MAX_NESTED_TEMPLATES) {
       const properties = propertyValue(resource, 'properties');
       const template = propertyValue(properties, 'template');
@@ -75,4 +83,12 @@ function qualifiedType(type: string | undefined, parentType: string | undefined)
   const lower = type.trim().toLowerCase();
   if (parentType === undefined || lower.includes('/')) return lower;
   return `${parentType}/${lower}`;
+}
+
+/** `condition` as written, unless it is the literal `true` (or absent). */
+function conditionText(resource: Node): string | undefined {
+  const condition = propertyValue(resource, 'condition');
+  if (!condition || condition.value === true) return undefined;
+  if (condition.type === 'string' || condition.type === 'boolean') return String(condition.value);
+  return 'a condition';
 }

@@ -1,15 +1,12 @@
 import type { Node } from 'jsonc-parser';
+import { Computed, evaluate, UNKNOWN_TRACED, type EvaluationContext, type Traced, type ValueStep } from './expressions/evaluator';
+import { isExpressionString, parseExpression, unescapeLiteral } from './expressions/parser';
+import { UNKNOWN, type Value, type ValueObject } from './expressions/values';
 import { propertyValue } from './json-nodes';
 
-/** How a value was reached: through a parameter default, a deployment parameter or a variable. */
-export interface ValueStep {
-  kind: 'parameter' | 'variable';
-  name: string;
-  /** The node that holds the value this step leads to. */
-  node: Node;
-}
+export type { Traced, ValueStep };
 
-/** A value that the analysis knows: the literal node that holds it, and how it was reached. */
+/** A value that the analysis knows is written literally: the node that holds it, and how it was reached. */
 export interface Resolved {
   node: Node;
   steps: ValueStep[];
@@ -17,33 +14,61 @@ export interface Resolved {
 
 interface ParameterSource {
   name: string;
-  /** The node of the value: the `defaultValue`, or the value a nested deployment passes in. */
+  /** The node of the value: a value given from outside, the `defaultValue`, or undefined (unknown). */
   value: Node | undefined;
   /** The scope in which `value` is evaluated. */
   scope: TemplateScope;
 }
 
-const MAX_RESOLUTION_DEPTH = 32;
+export interface TemplateScopeOptions {
+  /**
+   * Values for the template's parameters from outside the template (a parameter file), by
+   * parameter name. They win over `defaultValue`. Each is the node of the `value`.
+   */
+  parameterValues?: Record<string, Node>;
+}
+
+/** Evaluation nested deeper than this (variables through variables ...) is unknown. */
+const MAX_EVALUATION_DEPTH = 100;
+/** A variable `copy` loop with more iterations than this is unknown. */
+const MAX_COPY_COUNT = 1000;
+
+/** Shared by a template's scope and the scopes derived from it (copy loops). */
+interface Budget {
+  depth: number;
+}
 
 /**
- * A template's parameters and variables, with the simple forms of ARM expressions resolved:
- * `[parameters('x')]` to the parameter's value, `[variables('x')]` to the variable's value.
- * Everything else is unknown, and unknown is never guessed at.
+ * A template's parameters and variables, and the evaluation of its expressions in them.
+ * Values that depend on the deployment are unknown, and unknown is never guessed at.
+ *
+ * Every parameter lookup goes through `parameter()`, where values from outside (a parameter
+ * file, a nested deployment's `parameters`) meet the template's defaults.
  */
-export class TemplateScope {
+export class TemplateScope implements EvaluationContext {
   private readonly parameters = new Map<string, ParameterSource>();
-  private readonly variables = new Map<string, Node>();
+  private variables = new Map<string, { name: string; node: Node }>();
+  /** Variables built by a `copy` block in `variables`. */
+  private copyVariables = new Map<string, Node>();
+  private readonly variableCache = new Map<string, Traced>();
+  private readonly inProgress = new Set<string>();
+  private copyIndexes: Array<{ name: string; index: number }> = [];
+  private budget: Budget = { depth: 0 };
+  /** See `symbolic()`. */
+  private symbolicParameters = false;
 
   private constructor() {}
 
-  /** The scope of a template: its parameters' default values and its variables. */
-  static ofTemplate(template: Node): TemplateScope {
+  /** The scope of a template: its parameters (given values, else defaults) and its variables. */
+  static ofTemplate(template: Node, options: TemplateScopeOptions = {}): TemplateScope {
     const scope = new TemplateScope();
     scope.addVariables(template);
+    const given = new Map(Object.entries(options.parameterValues ?? {}).map(([name, node]) => [name.toLowerCase(), node]));
     for (const decl of propertyEntries(propertyValue(template, 'parameters'))) {
-      scope.parameters.set(decl.name.toLowerCase(), {
+      const key = decl.name.toLowerCase();
+      scope.parameters.set(key, {
         name: decl.name,
-        value: propertyValue(decl.value, 'defaultValue'),
+        value: given.get(key) ?? propertyValue(decl.value, 'defaultValue'),
         scope,
       });
     }
@@ -69,57 +94,222 @@ export class TemplateScope {
 
   private addVariables(template: Node): void {
     for (const decl of propertyEntries(propertyValue(template, 'variables'))) {
-      // `copy` in variables builds values that only the full evaluator knows.
-      if (decl.name.toLowerCase() === 'copy') continue;
-      this.variables.set(decl.name.toLowerCase(), decl.value);
+      if (decl.name.toLowerCase() === 'copy') {
+        // "copy": [{ "name": "x", "count": n, "input": ... }] declares variable x as an array.
+        for (const loop of decl.value.type === 'array' ? decl.value.children ?? [] : []) {
+          const name = propertyValue(loop, 'name');
+          if (name?.type === 'string' && typeof name.value === 'string') this.copyVariables.set(name.value.toLowerCase(), loop);
+        }
+        continue;
+      }
+      this.variables.set(decl.name.toLowerCase(), { name: decl.name, node: decl.value });
     }
   }
 
-  /** Resolves a value node to the literal node that holds its value, or undefined if unknown. */
-  resolve(node: Node | undefined, depth = 0): Resolved | undefined {
-    if (!node || depth > MAX_RESOLUTION_DEPTH) return undefined;
-    if (node.type !== 'string' || !isExpression(node.value)) return { node, steps: [] };
-    const ref = parseSimpleReference(node.value);
-    if (!ref) return undefined;
-    if (ref.kind === 'parameter') {
-      const source = this.parameters.get(ref.name.toLowerCase());
-      if (!source?.value) return undefined;
-      const inner = source.scope.resolve(source.value, depth + 1);
-      return inner && { node: inner.node, steps: [{ kind: 'parameter', name: source.name, node: inner.node }, ...inner.steps] };
-    }
-    const value = this.variables.get(ref.name.toLowerCase());
-    const inner = this.resolve(value, depth + 1);
-    return inner && { node: inner.node, steps: [{ kind: 'variable', name: ref.name, node: inner.node }, ...inner.steps] };
+  /** A derived scope inside iteration `index` of the copy loop `name`. */
+  private withCopyIndex(name: string, index: number): TemplateScope {
+    const derived = new TemplateScope();
+    // Parameters and variables are the template's; only the loop position differs.
+    derived.parameters.clear();
+    for (const [key, source] of this.parameters) derived.parameters.set(key, source);
+    derived.variables = this.variables;
+    derived.copyVariables = this.copyVariables;
+    derived.budget = this.budget;
+    derived.copyIndexes = [...this.copyIndexes, { name: name.toLowerCase(), index }];
+    derived.rootForVariables = this.rootForVariables ?? this;
+    return derived;
   }
 
-  /** The resolved value as a string, with ARM's `[[` escape removed; undefined if unknown or not a string. */
+  /**
+   * A scope in which a parameter without any value evaluates to a placeholder that stands for
+   * it, `\u0000parameters('name')\u0000`, instead of unknown. Only for comparing two names that
+   * come from the same parameter (an application's cluster name and the cluster's name); the
+   * placeholders are never shown or reported as values.
+   */
+  symbolic(): TemplateScope {
+    const derived = this.withCopyIndex('', -1);
+    derived.copyIndexes = this.copyIndexes;
+    derived.symbolicParameters = true;
+    derived.rootForVariables = undefined;
+    derived.variableCache.clear();
+    return derived;
+  }
+
+  /** Variables are evaluated in the template's scope, not inside a loop's. */
+  private rootForVariables: TemplateScope | undefined;
+
+  // EvaluationContext
+
+  /** The one place where a parameter's value is looked up. */
+  parameter(name: string): Traced {
+    const source = this.parameters.get(name.toLowerCase());
+    if (!source?.value) return this.symbolicParameters && source ? new Computed(`\u0000parameters('${source.name.toLowerCase()}')\u0000`) : UNKNOWN_TRACED;
+    const step: ValueStep = { kind: 'parameter', name: source.name, node: source.value };
+    return source.scope.trace(source.value, [step]);
+  }
+
+  variable(name: string): Traced {
+    const root = this.rootForVariables ?? this;
+    if (root !== this) return root.variable(name);
+    const key = name.toLowerCase();
+    const cached = this.variableCache.get(key);
+    if (cached) return cached;
+    // A variable that refers to itself, directly or through others, is unknown.
+    if (this.inProgress.has(key)) return UNKNOWN_TRACED;
+    this.inProgress.add(key);
+    try {
+      const traced = this.computeVariable(key);
+      this.variableCache.set(key, traced);
+      return traced;
+    } finally {
+      this.inProgress.delete(key);
+    }
+  }
+
+  private computeVariable(key: string): Traced {
+    const declared = this.variables.get(key);
+    if (declared) return this.trace(declared.node, [{ kind: 'variable', name: declared.name, node: declared.node }]);
+    const loop = this.copyVariables.get(key);
+    if (!loop) return UNKNOWN_TRACED;
+    const loopName = propertyValue(loop, 'name')?.value as string;
+    const count = this.trace(propertyValue(loop, 'count'))?.value();
+    const input = propertyValue(loop, 'input');
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COPY_COUNT || !input) return UNKNOWN_TRACED;
+    const items: Value[] = [];
+    for (let i = 0; i < count; i++) items.push(this.withCopyIndex(loopName, i).trace(input).value());
+    return new Computed(items);
+  }
+
+  copyIndex(name: string | undefined): number | undefined {
+    if (this.copyIndexes.length === 0) return undefined;
+    if (name === undefined) return this.copyIndexes[this.copyIndexes.length - 1].index;
+    return [...this.copyIndexes].reverse().find((entry) => entry.name === name.toLowerCase())?.index;
+  }
+
+  /**
+   * The value of a node as ARM evaluates it: expressions evaluated, `[[` unescaped, objects
+   * and arrays member by member. Undefined only when the node is.
+   */
+  trace(node: Node | undefined, steps: ValueStep[] = []): Traced {
+    if (!node) return UNKNOWN_TRACED;
+    if (node.type === 'string' && isExpressionString(trimmedEnd(node.value))) {
+      if (this.budget.depth >= MAX_EVALUATION_DEPTH) return UNKNOWN_TRACED;
+      const parsed = parseExpression(trimmedEnd(node.value));
+      if (!parsed.ok) return UNKNOWN_TRACED;
+      this.budget.depth++;
+      try {
+        const result = evaluate(parsed.expression, this);
+        return steps.length > 0 ? withSteps(result, steps) : result;
+      } finally {
+        this.budget.depth--;
+      }
+    }
+    return new JsonValue(node, this, steps);
+  }
+
+  /** Resolves a value node to the literal node that holds its value, or undefined if it is computed or unknown. */
+  resolve(node: Node | undefined): Resolved | undefined {
+    if (!node) return undefined;
+    const traced = this.trace(node);
+    if (!traced.node || traced.value() === UNKNOWN) return undefined;
+    return { node: traced.node, steps: traced.steps };
+  }
+
+  /** The value as a string; undefined if unknown or not a string. */
   resolveString(node: Node | undefined): string | undefined {
-    const resolved = this.resolve(node);
-    return resolved ? literalString(resolved.node) : undefined;
+    if (!node) return undefined;
+    const value = this.trace(node).value();
+    return typeof value === 'string' ? value : undefined;
   }
+}
+
+function trimmedEnd(value: unknown): string {
+  return typeof value === 'string' ? value.trimEnd() : '';
+}
+
+/** Adds the steps that led to an expression in front of the steps the expression took. */
+function withSteps(traced: Traced, steps: ValueStep[]): Traced {
+  if (traced === UNKNOWN_TRACED) return traced;
+  const all = [...steps, ...traced.steps];
+  return {
+    node: traced.node,
+    steps: all,
+    value: () => traced.value(),
+    property: (name) => {
+      const inner = traced.property(name);
+      return inner && withSteps(inner, steps);
+    },
+    elements: () => traced.elements()?.map((element) => withSteps(element, steps)),
+  };
+}
+
+/** A value written in the template's JSON; its members are evaluated in the scope it is written in. */
+class JsonValue implements Traced {
+  private cached: Value | undefined;
+  private computing = false;
+
+  constructor(
+    readonly node: Node,
+    private readonly scope: TemplateScope,
+    readonly steps: ValueStep[],
+  ) {}
+
+  value(): Value {
+    if (this.cached !== undefined) return this.cached;
+    // An object that contains itself through variables is unknown.
+    if (this.computing) return UNKNOWN;
+    this.computing = true;
+    try {
+      this.cached = this.compute();
+      return this.cached;
+    } finally {
+      this.computing = false;
+    }
+  }
+
+  private compute(): Value {
+    const { node } = this;
+    switch (node.type) {
+      case 'string':
+        return typeof node.value === 'string' ? unescapeLiteral(node.value) : UNKNOWN;
+      case 'number':
+      case 'boolean':
+        return node.value as number | boolean;
+      case 'null':
+        return null;
+      case 'array':
+        return (node.children ?? []).map((child) => this.scope.trace(child, this.steps).value());
+      case 'object': {
+        const object: ValueObject = {};
+        for (const entry of propertyEntries(node)) object[entry.name] = this.scope.trace(entry.value, this.steps).value();
+        return object;
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  property(name: string): Traced | undefined {
+    if (this.node.type !== 'object') return UNKNOWN_TRACED;
+    const child = propertyValue(this.node, name);
+    return child ? this.scope.trace(child, this.steps) : undefined;
+  }
+
+  elements(): Traced[] | undefined {
+    if (this.node.type !== 'array') return undefined;
+    return (this.node.children ?? []).map((child) => this.scope.trace(child, this.steps));
+  }
+}
+
+/** True for a string that ARM evaluates as an expression: `[...]`, but not the `[[` escape. */
+export function isExpression(value: unknown): value is string {
+  return typeof value === 'string' && isExpressionString(value.trimEnd());
 }
 
 /** The string value of a literal string node, with ARM's `[[` escape removed. */
 export function literalString(node: Node): string | undefined {
   if (node.type !== 'string' || typeof node.value !== 'string') return undefined;
-  return node.value.startsWith('[[') ? node.value.slice(1) : node.value;
-}
-
-/** True for a string that ARM evaluates as an expression: `[...]`, but not the `[[` escape. */
-export function isExpression(value: unknown): value is string {
-  return typeof value === 'string' && value.startsWith('[') && !value.startsWith('[[') && value.trimEnd().endsWith(']');
-}
-
-const SIMPLE_REFERENCE = /^\[\s*(parameters|variables)\s*\(\s*'((?:[^']|'')*)'\s*\)\s*\]$/i;
-
-/** Recognises exactly `[parameters('x')]` and `[variables('x')]`. */
-export function parseSimpleReference(expression: string): { kind: 'parameter' | 'variable'; name: string } | undefined {
-  const match = SIMPLE_REFERENCE.exec(expression.trim());
-  if (!match) return undefined;
-  return {
-    kind: match[1].toLowerCase() === 'parameters' ? 'parameter' : 'variable',
-    name: match[2].replace(/''/g, "'"),
-  };
+  return unescapeLiteral(node.value);
 }
 
 function propertyEntries(object: Node | undefined): Array<{ name: string; value: Node }> {
