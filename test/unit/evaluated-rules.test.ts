@@ -164,3 +164,12 @@ describe('applications are linked to their cluster', () => {
   });
 });
 
+describe('arm-expression-syntax', () => {
+  it('reports an expression that cannot be parsed, on that string, and never a literal', () => {
+    const text = template([cluster({ fabricSettings: ENABLED }, { location: "[concat('a', 'b'))]", tags: { escaped: "[[concat('a'))]", text: '[not closed' } })]);
+    const findings = analyzeTemplate(text).findings;
+    assert.deepEqual(summary(findings), ['arm-expression-syntax:warning']);
+    assert.equal(covered(text, findings[0]), `"[concat('a', 'b'))]"`);
+    assert.match(findings[0].message, /Unexpected "\)" after the end of the expression \(at character 18 of the expression\)/);
+  });
+});

@@ -1,0 +1,44 @@
+// An expression that cannot be parsed fails the deployment, and the analysis cannot evaluate anything that depends on it.
+import type { Node } from 'jsonc-parser';
+import { parseExpression } from '../expressions/parser';
+import { rangeOf } from '../json-nodes';
+import { isExpression } from '../template-scope';
+import type { Finding } from '../types';
+import type { Rule } from './rule';
+
+export const armExpressionSyntax: Rule = {
+  id: 'arm-expression-syntax',
+  defaultSeverity: 'warning',
+  description: 'A template expression ("[...]") cannot be parsed.',
+  check({ root }) {
+    const findings: Finding[] = [];
+    // An explicit stack: templates can nest deeper than the call stack allows.
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.type === 'property') {
+        // Property names are never expressions; only the value is.
+        if (node.children?.[1]) stack.push(node.children[1]);
+        continue;
+      }
+      if (node.children) {
+        for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+        continue;
+      }
+      if (node.type !== 'string' || !isExpression(node.value)) continue;
+      const parsed = parseExpression(node.value.trimEnd());
+      if (parsed.ok) continue;
+      findings.push({
+        code: armExpressionSyntax.id,
+        severity: 'warning',
+        message:
+          `This template expression cannot be parsed: ${parsed.error.message} (at character ${parsed.error.offset + 1} of the expression). ` +
+          'Azure Resource Manager rejects the template, and this analysis treats every value that depends on it as unknown. ' +
+          'Correct the expression, or start the string with "[[" if it is meant as literal text.',
+        range: rangeOf(node),
+        fixes: [],
+      });
+    }
+    return findings;
+  },
+};
