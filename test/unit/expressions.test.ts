@@ -239,6 +239,18 @@ describe('expression evaluator', () => {
     const scope = TemplateScope.ofTemplate(root, { parameterValues: { v: given } });
     const probe = root.children![1].children![1];
     assert.equal(scope.trace(probe).value(), 'given');
-    assert.equal(scope.trace(probe).node, given);
+    // The node is in another document: never a place to edit or point at in the template.
+    assert.equal(scope.trace(probe).node, undefined);
+    assert.equal(scope.trace(probe).externalNode, given);
+    assert.deepEqual(scope.trace(probe).steps.map((s) => [s.name, s.external]), [['v', true]]);
+  });
+
+  it('values from a parameter file are plain JSON: a string that looks like an expression is not evaluated', () => {
+    const root = parseTree(JSON.stringify({ parameters: { o: {} }, probe: "[parameters('o').inner]" }))!;
+    const given = parseTree(JSON.stringify({ inner: "[concat('a', 'b')]" }))!;
+    const scope = TemplateScope.ofTemplate(root, { parameterValues: { o: given } });
+    const traced = scope.trace(root.children![1].children![1]);
+    assert.equal(traced.value(), "[concat('a', 'b')]");
+    assert.equal(traced.node, undefined);
   });
 });

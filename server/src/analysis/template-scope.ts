@@ -14,6 +14,8 @@ export interface Resolved {
 
 interface ParameterSource {
   name: string;
+  /** True when `value` is in another document (a parameter file). */
+  external?: boolean;
   /** The node of the value: a value given from outside, the `defaultValue`, or undefined (unknown). */
   value: Node | undefined;
   /** The scope in which `value` is evaluated. */
@@ -69,6 +71,7 @@ export class TemplateScope implements EvaluationContext {
       scope.parameters.set(key, {
         name: decl.name,
         value: given.get(key) ?? propertyValue(decl.value, 'defaultValue'),
+        external: given.has(key),
         scope,
       });
     }
@@ -144,6 +147,11 @@ export class TemplateScope implements EvaluationContext {
   parameter(name: string): Traced {
     const source = this.parameters.get(name.toLowerCase());
     if (!source?.value) return this.symbolicParameters && source ? new Computed(`\u0000parameters('${source.name.toLowerCase()}')\u0000`) : UNKNOWN_TRACED;
+    if (source.external) {
+      // A parameter file's values live in another document; they are read as plain JSON
+      // (a string that looks like an expression is kept as it is), never evaluated here.
+      return new ExternalJson(source.value, [{ kind: 'parameter', name: source.name, node: source.value, external: true }]);
+    }
     const step: ValueStep = { kind: 'parameter', name: source.name, node: source.value };
     return source.scope.trace(source.value, [step]);
   }
@@ -233,6 +241,7 @@ function withSteps(traced: Traced, steps: ValueStep[]): Traced {
   const all = [...steps, ...traced.steps];
   return {
     node: traced.node,
+    externalNode: traced.externalNode,
     steps: all,
     value: () => traced.value(),
     property: (name) => {
@@ -241,6 +250,51 @@ function withSteps(traced: Traced, steps: ValueStep[]): Traced {
     },
     elements: () => traced.elements()?.map((element) => withSteps(element, steps)),
   };
+}
+
+/** A value written in another document (a parameter file): plain JSON, no node in the template. */
+class ExternalJson implements Traced {
+  readonly node = undefined;
+  constructor(
+    readonly externalNode: Node,
+    readonly steps: ValueStep[],
+  ) {}
+
+  value(): Value {
+    return plainJson(this.externalNode, 0);
+  }
+
+  property(name: string): Traced | undefined {
+    if (this.externalNode.type !== 'object') return UNKNOWN_TRACED;
+    const child = propertyValue(this.externalNode, name);
+    return child && new ExternalJson(child, this.steps);
+  }
+
+  elements(): Traced[] | undefined {
+    if (this.externalNode.type !== 'array') return undefined;
+    return (this.externalNode.children ?? []).map((child) => new ExternalJson(child, this.steps));
+  }
+}
+
+function plainJson(node: Node, depth: number): Value {
+  if (depth > 256) return UNKNOWN;
+  switch (node.type) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return node.value as string | number | boolean;
+    case 'null':
+      return null;
+    case 'array':
+      return (node.children ?? []).map((child) => plainJson(child, depth + 1));
+    case 'object': {
+      const object: ValueObject = {};
+      for (const entry of propertyEntries(node)) object[entry.name] = plainJson(entry.value, depth + 1);
+      return object;
+    }
+    default:
+      return UNKNOWN;
+  }
 }
 
 /** A value written in the template's JSON; its members are evaluated in the scope it is written in. */

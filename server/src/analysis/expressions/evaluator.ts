@@ -18,6 +18,11 @@ export interface ValueStep {
   name: string;
   /** The node that holds the value this step leads to. */
   node: Node;
+  /**
+   * True when `node` is in another document (a parameter file): its offsets and JSON path
+   * mean nothing in the template, so it is never used for a range or a fix there.
+   */
+  external?: boolean;
 }
 
 /**
@@ -29,8 +34,10 @@ export interface ValueStep {
 export interface Traced {
   /** The fully evaluated value (may contain UNKNOWN parts). */
   value(): Value;
-  /** The literal JSON node that holds exactly this value, when there is one. */
+  /** The literal JSON node in the template that holds exactly this value, when there is one. */
   readonly node?: Node;
+  /** The node that holds this value in another document (a parameter file), when it comes from there. */
+  readonly externalNode?: Node;
   readonly steps: ValueStep[];
   /**
    * A property of an object value (name matched case-insensitively): undefined when the
