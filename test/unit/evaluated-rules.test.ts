@@ -111,6 +111,25 @@ describe('rules read evaluated values', () => {
   });
 });
 
+describe('hostile input', () => {
+  it('survives deeply nested values, long variable chains and self-referencing variables', () => {
+    const deep = JSON.parse(`${'['.repeat(3000)}${']'.repeat(3000)}`);
+    const variables: Record<string, unknown> = { v0: 'ManagedIdentityTokenService' };
+    for (let i = 1; i < 2000; i++) variables[`v${i}`] = `[variables('v${i - 1}')]`;
+    variables.self = "[concat(variables('self'), 'x')]";
+    const text = template([
+      cluster({ fabricSettings: [{ name: "[variables('v1999')]", parameters: deep }] }),
+      cluster({ fabricSettings: "[variables('self')]" }, { name: 'c2' }),
+      // No ManagedIdentityTokenService section, whatever the deep parameters hold: reported.
+      cluster({ fabricSettings: "[createArray(createObject('name', 'Security', 'parameters', parameters('deep')))]" }, { name: 'c3' }),
+    ], { variables, parameters: { deep: { type: 'array', defaultValue: deep } } });
+    // The chain is deeper than the evaluation bound, so the first section's name is unknown;
+    // the self-reference is unknown too. Nothing is reported on them, and nothing throws.
+    // Evaluating c3's fabricSettings builds the 3000-deep value, which the depth bound cuts off.
+    assert.deepEqual(summary(analyzeTemplate(text).findings), ['sf-mits-missing:warning']);
+  });
+});
+
 describe('nested shapes', () => {
   it('a cluster in a copy loop is reported once, and the message says so', () => {
     const text = template([cluster({}, { name: "[concat('c', copyIndex())]", copy: { name: 'clusters', count: 3 } })]);

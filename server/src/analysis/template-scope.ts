@@ -32,6 +32,9 @@ export interface TemplateScopeOptions {
 
 /** Evaluation nested deeper than this (variables through variables ...) is unknown. */
 const MAX_EVALUATION_DEPTH = 100;
+/** JSON values nested deeper than this are unknown (JavaScript runs one evaluation at a time). */
+const MAX_VALUE_DEPTH = 256;
+let valueDepth = 0;
 /** A variable `copy` loop with more iterations than this is unknown. */
 const MAX_COPY_COUNT = 1000;
 
@@ -310,14 +313,17 @@ class JsonValue implements Traced {
 
   value(): Value {
     if (this.cached !== undefined) return this.cached;
-    // An object that contains itself through variables is unknown.
-    if (this.computing) return UNKNOWN;
+    // An object that contains itself through variables is unknown; so is JSON nested deeper
+    // than the call stack can follow.
+    if (this.computing || valueDepth >= MAX_VALUE_DEPTH) return UNKNOWN;
     this.computing = true;
+    valueDepth++;
     try {
       this.cached = this.compute();
       return this.cached;
     } finally {
       this.computing = false;
+      valueDepth--;
     }
   }
 
