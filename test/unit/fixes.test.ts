@@ -26,6 +26,18 @@ function corpus(): Array<[string, string]> {
       .replace(/\n/g, '\r\n')
       .replace(/^( +)/gm, (m) => m + m),
     'trailing commas': template([cluster({ fabricSettings: [{ name: 'Security', parameters: [] }] })]).replace(/(\]|\})(\n)/g, '$1,$2').replace(/,\n$/, '\n'),
+    // Values reached through expressions: the fixes edit the parameter default or variable that holds them.
+    'fabricSettings chosen by if() from a parameter default': template(
+      [cluster({ fabricSettings: "[if(not(empty(parameters('s'))), parameters('s'), null())]", clusterCodeVersion: "[coalesce(variables('v'), '7.0.0.0')]" })],
+      { parameters: { s: { type: 'array', defaultValue: [{ name: 'Security', parameters: [] }] } }, variables: { v: '6.4.664.9590' } },
+    ),
+    'IsEnabled and forceRestart through variables and tryGet': template(
+      [cluster({
+        fabricSettings: [{ name: "[variables('section')]", parameters: [{ name: 'IsEnabled', value: "[variables('flag')]" }] }],
+        upgradeDescription: "[variables('upgrade')]",
+      })],
+      { variables: { section: 'ManagedIdentityTokenService', flag: 'false', upgrade: { forceRestart: "[tryGet(variables('restart'), 'on')]" }, restart: { on: true } } },
+    ),
   };
   for (const [name, text] of Object.entries(shapes)) files.push([name, text]);
   return files;
