@@ -1,5 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { propertyValue } from './json-nodes';
+import { isExpression, literalString } from './template-scope';
 import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type ResourceEntry } from './template-model';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
@@ -8,7 +9,7 @@ import { forceRestartState, type ForceRestartState } from './upgrade-policy';
 export interface ClusterContext {
   entry: ResourceEntry;
   typeNode: Node;
-  /** "Cluster 'name'" when the name is known, otherwise "This cluster". */
+  /** "Cluster 'name'" when the name is a literal, otherwise "This cluster". */
   label: string;
   tokenService: TokenServiceState;
   forceRestart: ForceRestartState;
@@ -104,8 +105,13 @@ function identityEvidence(entry: ResourceEntry): Node | undefined {
   return undefined;
 }
 
-/** The resource's name when it evaluates to a string; names that depend on the deployment are not guessed. */
+/**
+ * The resource's name when it is written as a literal. A name from an expression is not used
+ * in messages: a parameter default is often replaced at deployment, and a message naming the
+ * wrong cluster would mislead.
+ */
 function knownName(entry: ResourceEntry): string | undefined {
-  const value = entry.scope.trace(propertyValue(entry.node, 'name')).value();
-  return typeof value === 'string' ? value : undefined;
+  const node = propertyValue(entry.node, 'name');
+  if (node?.type !== 'string' || isExpression(node.value)) return undefined;
+  return literalString(node);
 }
