@@ -158,6 +158,26 @@ describe('applications are linked to their cluster', () => {
     }
   });
 
+  it('a parameter of the same name in an inner-scope nested template is another parameter', () => {
+    const inner = {
+      type: 'Microsoft.Resources/deployments',
+      apiVersion: '2022-09-01',
+      name: 'nested',
+      properties: {
+        mode: 'Incremental',
+        expressionEvaluationOptions: { scope: 'inner' },
+        template: {
+          $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+          contentVersion: '1.0.0.0',
+          parameters: { clusterName: { type: 'string' } },
+          resources: [app("[concat(parameters('clusterName'), '/app')]")],
+        },
+      },
+    };
+    const text = template([cluster({}, { name: "[parameters('clusterName')]" }), inner], { parameters: { clusterName: { type: 'string' } } });
+    assert.deepEqual(summary(analyzeTemplate(text).findings), ['sf-mits-missing:warning']);
+  });
+
   it('an application of another cluster does not escalate this one', () => {
     const findings = analyzeTemplate(template([cluster({}), app('other-cluster/app')])).findings;
     assert.deepEqual(summary(findings), ['sf-mits-missing:warning']);

@@ -32,6 +32,7 @@ export interface TemplateScopeOptions {
 
 /** Evaluation nested deeper than this (variables through variables ...) is unknown. */
 const MAX_EVALUATION_DEPTH = 100;
+let templateCount = 0;
 /** JSON values nested deeper than this are unknown (JavaScript runs one evaluation at a time). */
 const MAX_VALUE_DEPTH = 256;
 let valueDepth = 0;
@@ -61,12 +62,15 @@ export class TemplateScope implements EvaluationContext {
   private budget: Budget = { depth: 0 };
   /** See `symbolic()`. */
   private symbolicParameters = false;
+  /** Tells the templates of one analysis apart in `symbolic()` placeholders. */
+  private templateId = 0;
 
   private constructor() {}
 
   /** The scope of a template: its parameters (given values, else defaults) and its variables. */
   static ofTemplate(template: Node, options: TemplateScopeOptions = {}): TemplateScope {
     const scope = new TemplateScope();
+    scope.templateId = ++templateCount;
     scope.addVariables(template);
     const given = new Map(Object.entries(options.parameterValues ?? {}).map(([name, node]) => [name.toLowerCase(), node]));
     for (const decl of propertyEntries(propertyValue(template, 'parameters'))) {
@@ -121,6 +125,7 @@ export class TemplateScope implements EvaluationContext {
     derived.variables = this.variables;
     derived.copyVariables = this.copyVariables;
     derived.budget = this.budget;
+    derived.templateId = this.templateId;
     derived.copyIndexes = [...this.copyIndexes, { name: name.toLowerCase(), index }];
     derived.rootForVariables = this.rootForVariables ?? this;
     return derived;
@@ -128,7 +133,7 @@ export class TemplateScope implements EvaluationContext {
 
   /**
    * A scope in which a parameter without any value evaluates to a placeholder that stands for
-   * it, `\u0000parameters('name')\u0000`, instead of unknown. Only for comparing two names that
+   * it, `\u0000<template>:parameters('name')\u0000`, instead of unknown. Only for comparing two names that
    * come from the same parameter (an application's cluster name and the cluster's name); the
    * placeholders are never shown or reported as values.
    */
@@ -149,7 +154,12 @@ export class TemplateScope implements EvaluationContext {
   /** The one place where a parameter's value is looked up. */
   parameter(name: string): Traced {
     const source = this.parameters.get(name.toLowerCase());
-    if (!source?.value) return this.symbolicParameters && source ? new Computed(`\u0000parameters('${source.name.toLowerCase()}')\u0000`) : UNKNOWN_TRACED;
+    if (!source?.value) {
+      if (!this.symbolicParameters || !source) return UNKNOWN_TRACED;
+      // Same parameter of the same template: the same placeholder. (Parameters passed into an
+      // inner-scope template are evaluated in the outer scope, which is not symbolic.)
+      return new Computed(`\u0000${source.scope.templateId}:parameters('${source.name.toLowerCase()}')\u0000`);
+    }
     if (source.external) {
       // A parameter file's values live in another document; they are read as plain JSON
       // (a string that looks like an expression is kept as it is), never evaluated here.
