@@ -139,6 +139,30 @@ describe('language server over stdio (pull diagnostics, versioned edits)', () =>
     assert.deepEqual(after.items, []);
   });
 
+  it('offers no fix that would overwrite an expression', async () => {
+    const uri = 'file:///work/computed.json';
+    const text = [
+      '{',
+      '  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",',
+      '  "resources": [',
+      '    {',
+      '      "type": "Microsoft.ServiceFabric/clusters",',
+      '      "name": "c1",',
+      '      "properties": {',
+      '        "fabricSettings": [{ "name": "ManagedIdentityTokenService", "parameters": [{ "name": "IsEnabled", "value": "true" }] }],',
+      '        "upgradeDescription": { "forceRestart": "[not(false())]" }',
+      '      }',
+      '    }',
+      '  ]',
+      '}',
+    ].join('\n');
+    await client.open(uri, text);
+    const report = await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepEqual(summary(report.items), ['sf-force-restart-on 2 8:32-8:64']);
+    assert.match(report.items[0].message, /computed by an expression, so there is no quick fix/);
+    assert.deepEqual(await codeActions(client, uri, report.items), []);
+  });
+
   it('offers the combined fix first, as the preferred action', async () => {
     const uri = 'file:///work/sf-mits-missing.json';
     await client.open(uri, readExample('sf-mits-missing.json'));
