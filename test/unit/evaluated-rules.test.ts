@@ -37,7 +37,7 @@ describe('rules read evaluated values', () => {
     });
     const [finding] = analyzeTemplate(text).findings;
     assert.equal(finding.code, 'sf-mits-missing');
-    assert.match(finding.message, /fabricSettings evaluates to null/);
+    assert.match(finding.message, /fabricSettings evaluates to null with the default value of parameter 's'\./);
     assert.match(finding.message, /computed by an expression, so there is no quick fix/);
     assert.deepEqual(finding.fixes, []);
   });

@@ -16,11 +16,18 @@ interface ParameterSource {
   name: string;
   /** True when `value` is in another document (a parameter file). */
   external?: boolean;
+  use: ParameterUse;
   /** The node of the value: a value given from outside, the `defaultValue`, or undefined (unknown). */
   value: Node | undefined;
   /** The scope in which `value` is evaluated. */
   scope: TemplateScope;
 }
+
+/**
+ * Where a parameter's value came from: its `defaultValue`, a value given from outside (a
+ * parameter file), a value a nested deployment passed in, or nowhere.
+ */
+export type ParameterUse = 'default' | 'given' | 'passed' | 'none';
 
 export interface TemplateScopeOptions {
   /**
@@ -42,6 +49,8 @@ const MAX_COPY_COUNT = 1000;
 /** Shared by a template's scope and the scopes derived from it (copy loops). */
 interface Budget {
   depth: number;
+  /** While set, the names of the parameters that evaluation looks up (see `logParameters`). */
+  log?: Map<string, ParameterUse>;
 }
 
 /**
@@ -79,6 +88,7 @@ export class TemplateScope implements EvaluationContext {
         name: decl.name,
         value: given.get(key) ?? propertyValue(decl.value, 'defaultValue'),
         external: given.has(key),
+        use: given.has(key) ? 'given' : 'default',
         scope,
       });
     }
@@ -97,7 +107,7 @@ export class TemplateScope implements EvaluationContext {
       if (!scope.parameters.has(key)) continue;
       // A reference (Key Vault secret) or anything but `value` is unknown here.
       const value = propertyValue(given.value, 'value');
-      scope.parameters.set(key, { name: given.name, value, scope: outer });
+      scope.parameters.set(key, { name: given.name, value, scope: outer, use: 'passed' });
     }
     return scope;
   }
@@ -146,6 +156,23 @@ export class TemplateScope implements EvaluationContext {
     return derived;
   }
 
+  /**
+   * Runs `read` and returns its result with the names of the parameters the evaluation looked
+   * up (in this template; values passed into an inner-scope template are evaluated in the
+   * outer one), so a message can say which parameters a value depends on.
+   */
+  logParameters<T>(read: () => T): { result: T; parameters: Map<string, ParameterUse> } {
+    const outer = this.budget.log;
+    const log = new Map<string, ParameterUse>();
+    this.budget.log = log;
+    try {
+      return { result: read(), parameters: log };
+    } finally {
+      this.budget.log = outer;
+      for (const [name, use] of log) outer?.set(name, use);
+    }
+  }
+
   /** Variables are evaluated in the template's scope, not inside a loop's. */
   private rootForVariables: TemplateScope | undefined;
 
@@ -154,6 +181,7 @@ export class TemplateScope implements EvaluationContext {
   /** The one place where a parameter's value is looked up. */
   parameter(name: string): Traced {
     const source = this.parameters.get(name.toLowerCase());
+    this.budget.log?.set(source?.name ?? name, source?.value ? source.use : 'none');
     if (!source?.value) {
       if (!this.symbolicParameters || !source) return UNKNOWN_TRACED;
       // Same parameter of the same template: the same placeholder. (Parameters passed into an

@@ -2,7 +2,7 @@ import { getNodePath, type Node } from 'jsonc-parser';
 import { UNKNOWN } from './expressions/values';
 import { propertyValue } from './json-nodes';
 import type { JsonChange } from './types';
-import type { TemplateScope, Traced, ValueStep } from './template-scope';
+import type { ParameterUse, TemplateScope, Traced, ValueStep } from './template-scope';
 
 export const SECTION_NAME = 'ManagedIdentityTokenService';
 export const ENABLE_PARAMETER = 'IsEnabled';
@@ -36,8 +36,9 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
       steps: [],
     };
   }
-  const properties = scope.trace(propertiesNode);
-  const settings = properties.property('fabricSettings');
+  const { result: properties, parameters: propertiesFrom } = scope.logParameters(() => scope.trace(propertiesNode));
+  const { result: settings, parameters: settingsFrom } = scope.logParameters(() => properties.property('fabricSettings'));
+  const dependsOn = new Map([...propertiesFrom, ...settingsFrom]);
   if (settings === undefined) {
     return {
       state: 'missing',
@@ -53,7 +54,7 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     const literalNull = settings.node?.type === 'null';
     return {
       state: 'missing',
-      reason: literalNull && settings.steps.length === 0 ? 'fabricSettings is null' : 'fabricSettings evaluates to null with the values this template gives its parameters',
+      reason: literalNull && settings.steps.length === 0 ? 'fabricSettings is null' : `fabricSettings evaluates to null${withDefaults(dependsOn)}`,
       enable: literalNull && settings.node ? [{ path: getNodePath(settings.node), value: [ENABLED_SECTION] }] : [],
       steps: settings.steps,
       computed: literalNull ? undefined : 'fabricSettings',
@@ -143,4 +144,17 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     steps: 'value' in first ? first.value.steps : first.parameterWithoutValue.steps,
     computed: editable ? undefined : `The ${ENABLE_PARAMETER} value`,
   };
+}
+
+/**
+ * " with the default value of parameter 'a'" (or "values of parameters 'a' and 'b'"), or ""
+ * when no parameter was read. "default" only when every value read was a default.
+ */
+function withDefaults(parameters: Map<string, ParameterUse>): string {
+  if (parameters.size === 0) return '';
+  const names = [...parameters.keys()].map((name) => `'${name}'`);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const defaults = [...parameters.values()].every((use) => use === 'default') ? 'default ' : '';
+  const plural = names.length > 1;
+  return ` with the ${defaults}value${plural ? 's' : ''} of parameter${plural ? 's' : ''} ${list}`;
 }
