@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { propertyValue } from './json-nodes';
-import { isExpression, literalString } from './template-scope';
+import { isExpression, literalString, type TemplateScopeOptions } from './template-scope';
 import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type ResourceEntry } from './template-model';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
@@ -32,10 +32,11 @@ export interface TemplateContext {
   identityApplications: IdentityApplication[];
 }
 
-export function buildTemplateContext(root: Node): TemplateContext {
+/** `options.parameterValues` (a parameter file's values) win over the template's defaults. */
+export function buildTemplateContext(root: Node, options: TemplateScopeOptions = {}): TemplateContext {
   const clusters: ClusterContext[] = [];
   const identityApplications: IdentityApplication[] = [];
-  for (const entry of collectResources(root)) {
+  for (const entry of collectResources(root, options)) {
     if (entry.type === CLUSTER_TYPE && entry.typeNode) {
       const name = knownName(entry);
       clusters.push({
