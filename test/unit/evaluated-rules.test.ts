@@ -130,6 +130,25 @@ describe('hostile input', () => {
   });
 });
 
+describe('property iteration', () => {
+  it('fabricSettings built by a copy loop in properties is read, not taken as missing', () => {
+    const loop = (value: string) => ({
+      copy: [{
+        name: 'fabricSettings',
+        count: "[length(parameters('sections'))]",
+        input: { name: "[parameters('sections')[copyIndex('fabricSettings')]]", parameters: [{ name: 'IsEnabled', value }] },
+      }],
+    });
+    const parameters = { sections: { type: 'array', defaultValue: ['Security', 'ManagedIdentityTokenService'] } };
+    assert.deepEqual(summary(analyzeTemplate(template([cluster(loop('true'))], { parameters })).findings), []);
+    const [off] = analyzeTemplate(template([cluster(loop('false'))], { parameters })).findings;
+    assert.match(off.message, /IsEnabled is "false"/);
+    assert.deepEqual(off.fixes, [], 'the value sits in the loop input, which builds every section: no fix');
+    const unknownCount = { ...loop('true'), copy: [{ name: 'fabricSettings', count: "[parameters('n')]", input: {} }] };
+    assert.deepEqual(summary(analyzeTemplate(template([cluster(unknownCount)], { parameters: { n: { type: 'int' } } })).findings), []);
+  });
+});
+
 describe('nested shapes', () => {
   it('a cluster in a copy loop is reported once, and the message says so', () => {
     const text = template([cluster({}, { name: "[concat('c', copyIndex())]", copy: { name: 'clusters', count: 3 } })]);

@@ -219,14 +219,23 @@ export class TemplateScope implements EvaluationContext {
     const declared = this.variables.get(key);
     if (declared) return this.trace(declared.node, [{ kind: 'variable', name: declared.name, node: declared.node }]);
     const loop = this.copyVariables.get(key);
-    if (!loop) return UNKNOWN_TRACED;
-    const loopName = propertyValue(loop, 'name')?.value as string;
-    const count = this.trace(propertyValue(loop, 'count'))?.value();
+    return loop ? this.copyLoop(loop, []) : UNKNOWN_TRACED;
+  }
+
+  /**
+   * The array a copy loop `{ "name", "count", "input" }` builds, in a variable's `copy` or in
+   * a property `copy` of an object (property iteration). Written nowhere: it has no node.
+   */
+  copyLoop(loop: Node, steps: ValueStep[]): Traced {
+    const loopName = propertyValue(loop, 'name')?.value;
+    const count = this.trace(propertyValue(loop, 'count')).value();
     const input = propertyValue(loop, 'input');
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COPY_COUNT || !input) return UNKNOWN_TRACED;
+    if (typeof loopName !== 'string' || typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_COPY_COUNT || !input) {
+      return UNKNOWN_TRACED;
+    }
     const items: Value[] = [];
     for (let i = 0; i < count; i++) items.push(this.withCopyIndex(loopName, i).trace(input).value());
-    return new Computed(items);
+    return new Computed(items, steps);
   }
 
   copyIndex(name: string | undefined): number | undefined {
@@ -379,7 +388,16 @@ class JsonValue implements Traced {
         return (node.children ?? []).map((child) => this.scope.trace(child, this.steps).value());
       case 'object': {
         const object: ValueObject = {};
-        for (const entry of propertyEntries(node)) object[entry.name] = this.scope.trace(entry.value, this.steps).value();
+        const loops = copyLoops(node);
+        for (const entry of propertyEntries(node)) {
+          if (loops && entry.name.toLowerCase() === 'copy') continue;
+          object[entry.name] = this.scope.trace(entry.value, this.steps).value();
+        }
+        for (const loop of loops ?? []) {
+          const name = propertyValue(loop, 'name')?.value;
+          if (typeof name !== 'string') return UNKNOWN;
+          object[name] = this.scope.copyLoop(loop, this.steps).value();
+        }
         return object;
       }
       default:
@@ -389,6 +407,16 @@ class JsonValue implements Traced {
 
   property(name: string): Traced | undefined {
     if (this.node.type !== 'object') return UNKNOWN_TRACED;
+    // Property iteration: "copy": [{ "name": "fabricSettings", "count": ..., "input": ... }]
+    // builds the property `fabricSettings` (template-resources property iteration).
+    const loops = copyLoops(this.node);
+    if (loops && name.toLowerCase() !== 'copy') {
+      for (const loop of loops) {
+        const loopName = propertyValue(loop, 'name')?.value;
+        if (typeof loopName !== 'string') return UNKNOWN_TRACED;
+        if (loopName.toLowerCase() === name.toLowerCase()) return this.scope.copyLoop(loop, this.steps);
+      }
+    }
     const child = propertyValue(this.node, name);
     return child ? this.scope.trace(child, this.steps) : undefined;
   }
@@ -397,6 +425,12 @@ class JsonValue implements Traced {
     if (this.node.type !== 'array') return undefined;
     return (this.node.children ?? []).map((child) => this.scope.trace(child, this.steps));
   }
+}
+
+/** The loops of an object's `copy` array (property iteration), or undefined when it has none. */
+function copyLoops(object: Node): Node[] | undefined {
+  const copy = propertyValue(object, 'copy');
+  return copy?.type === 'array' ? copy.children ?? [] : undefined;
 }
 
 /** True for a string that ARM evaluates as an expression: `[...]`, but not the `[[` escape. */
