@@ -71,6 +71,7 @@ export class TemplateScope implements EvaluationContext {
   private budget: Budget = { depth: 0 };
   /** See `symbolic()`. */
   private symbolicParameters = false;
+  private symbolicScope: TemplateScope | undefined;
   /** Tells the templates of one analysis apart in `symbolic()` placeholders. */
   private templateId = 0;
 
@@ -148,7 +149,10 @@ export class TemplateScope implements EvaluationContext {
    * placeholders are never shown or reported as values.
    */
   symbolic(): TemplateScope {
+    // One per scope, so that its variables are evaluated once however many names are compared.
+    if (this.symbolicScope) return this.symbolicScope;
     const derived = this.withCopyIndex('', -1);
+    this.symbolicScope = derived;
     derived.copyIndexes = this.copyIndexes;
     derived.symbolicParameters = true;
     derived.rootForVariables = undefined;
