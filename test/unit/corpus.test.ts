@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { analyzeTemplate } from '../../server/src/analysis';
+import { decode } from '../../server/src/cli';
 import { ROOT } from './helpers';
 
 interface Expected {
@@ -42,6 +44,23 @@ describe('real-world templates through the CLI', () => {
         assert.match(finding.message, /^This template is not valid JSON here \(\w+\), so it was not checked/);
       }
     }
+  });
+
+  it('never reports on a value that is unknown: without parameter defaults, no finding appears', () => {
+    // Renaming every "defaultValue" key (same length, so every offset stays) makes each
+    // parameter's value unknown. Unknown may hide a finding but must never create one.
+    let compared = 0;
+    for (const [name, want] of Object.entries(expected)) {
+      if (want.kind !== 'template') continue;
+      const text = decode(readFileSync(join(corpus, name)));
+      const stripped = text.replace(/"defaultValue"(\s*):/gi, '"defaultValuX"$1:');
+      if (stripped === text) continue;
+      const where = (t: string) => new Set(analyzeTemplate(t).findings.map((f) => `${f.code}@${f.range.offset}`));
+      const before = where(text);
+      for (const finding of where(stripped)) assert.ok(before.has(finding), `${name}: ${finding} appears only when parameters are unknown`);
+      compared++;
+    }
+    assert.ok(compared > 50, `only ${compared} templates have parameter defaults`);
   });
 
   for (const [name, want] of Object.entries(expected)) {
