@@ -229,5 +229,11 @@ describe('arm-expression-syntax', () => {
     assert.deepEqual(summary(findings), ['arm-expression-syntax:warning']);
     assert.equal(covered(text, findings[0]), `"[concat('a', 'b'))]"`);
     assert.match(findings[0].message, /Unexpected "\)" after the end of the expression \(at character 18 of the expression\)/);
+ 
+    const described = template([cluster({ fabricSettings: ENABLED })], {
+      metadata: { note: '[free text)]' },
+      parameters: { p: { type: 'string', metadata: { description: '[Optional] (the name)]' } } },
+    });
+    assert.deepEqual(analyzeTemplate(described).findings, [], 'descriptive metadata is free text');
   });
 });

@@ -1,7 +1,7 @@
 // An expression that cannot be parsed fails the deployment, and the analysis cannot evaluate anything that depends on it.
 import type { Node } from 'jsonc-parser';
 import { parseExpression } from '../expressions/parser';
-import { rangeOf } from '../json-nodes';
+import { property, rangeOf } from '../json-nodes';
 import { isExpression } from '../template-scope';
 import type { Finding } from '../types';
 import type { Rule } from './rule';
@@ -17,8 +17,9 @@ export const armExpressionSyntax: Rule = {
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (node.type === 'property') {
-        // Property names are never expressions; only the value is.
-        if (node.children?.[1]) stack.push(node.children[1]);
+        // Property names are never expressions; only the value is. Descriptive `metadata` of
+        // a template or of a parameter or output declaration is free text, not evaluated.
+        if (node.children?.[1] && !isDescriptiveMetadata(node)) stack.push(node.children[1]);
         continue;
       }
       if (node.children) {
@@ -42,3 +43,10 @@ export const armExpressionSyntax: Rule = {
     return findings;
   },
 };
+
+/** `metadata` of a template (beside `$schema`/`contentVersion`) or of a declaration with a `type`. */
+function isDescriptiveMetadata(prop: Node): boolean {
+  if (String(prop.children?.[0]?.value).toLowerCase() !== 'metadata') return false;
+  const parent = prop.parent;
+  return property(parent, '$schema') !== undefined || property(parent, 'contentVersion') !== undefined || property(parent, 'type') !== undefined;
+}
