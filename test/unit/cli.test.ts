@@ -20,14 +20,17 @@ describe('command line', () => {
     assert.deepEqual(
       lines.map((line) => line.split(' ').slice(0, 3).join(' ')),
       [
+        'examples/sf-app-identity-api-version.json:11:21 error sf-app-identity-api-version',
+        'examples/sf-code-version-with-automatic-upgrades.json:12:9 warning sf-code-version-with-automatic-upgrades',
         'examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on',
         'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on',
         'examples/sf-mits-missing.json:10:15 error sf-mits-missing',
+        'examples/sf-setting-not-string.json:24:63 warning sf-setting-not-string',
         'examples/sf-version-too-low.json:19:39 error sf-version-too-low',
       ],
     );
     assert.match(stdout, /^ {2}examples\/sf-version-too-low\.json:7:29 note The value 6\.5\.641\.9590 comes from parameter 'clusterCodeVersion'\.$/m);
-    assert.equal(stderr, '4 findings (2 errors, 2 warnings) in 7 ARM templates.\n');
+    assert.equal(stderr, '7 findings (3 errors, 4 warnings) in 13 ARM templates.\n');
   });
 
   it('exits 0 with --exit-zero, and when there are only warnings', () => {

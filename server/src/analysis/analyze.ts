@@ -1,6 +1,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { propertyValue } from './json-nodes';
 import { RULES } from './rules';
+import { registerDocument } from './source-documents';
 import { buildTemplateContext } from './template-context';
 import { isDeploymentTemplateSchema } from './template-model';
 import type { AnalysisResult, Finding } from './types';
@@ -48,6 +49,7 @@ export function analyzeTemplate(text: string): AnalysisResult {
       },
     };
   }
+  registerDocument(root, { text });
   const context = buildTemplateContext(root);
   return { isTemplate: true, findings: dedupe(RULES.flatMap((rule) => rule.check(context))) };
 }

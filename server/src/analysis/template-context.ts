@@ -1,7 +1,7 @@
 import type { Node } from 'jsonc-parser';
-import { propertyValue } from './json-nodes';
+import { property, propertyValue } from './json-nodes';
 import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type ResourceEntry } from './template-model';
-import { isExpression, literalString } from './template-scope';
+import { isExpression, literalString, type Resolved } from './template-scope';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
 
@@ -13,6 +13,8 @@ export interface ClusterContext {
   label: string;
   tokenService: TokenServiceState;
   forceRestart: ForceRestartState;
+  /** `properties.upgradeMode`: absent, unknown (undefined), or its resolved value. */
+  upgradeMode: { state: 'absent' } | { state: 'unknown' } | { state: 'known'; value: string; resolved: Resolved };
 }
 
 /** An application resource that uses a managed identity. */
@@ -28,11 +30,21 @@ export interface TemplateContext {
   root: Node;
   clusters: ClusterContext[];
   identityApplications: IdentityApplication[];
+  applications: ApplicationContext[];
+}
+
+/** Every application resource, whether it uses an identity or not. */
+export interface ApplicationContext {
+  entry: ResourceEntry;
+  label: string;
+  /** The `identity` property and the `properties.managedIdentities` property, where declared. */
+  declaredIdentity: Node[];
 }
 
 export function buildTemplateContext(root: Node): TemplateContext {
   const clusters: ClusterContext[] = [];
   const identityApplications: IdentityApplication[] = [];
+  const applications: ApplicationContext[] = [];
   for (const entry of collectResources(root)) {
     if (entry.type === CLUSTER_TYPE && entry.typeNode) {
       clusters.push({
@@ -41,16 +53,28 @@ export function buildTemplateContext(root: Node): TemplateContext {
         label: clusterLabel(entry.node),
         tokenService: tokenServiceState(entry.node, entry.scope),
         forceRestart: forceRestartState(entry.node, entry.scope),
+        upgradeMode: upgradeModeOf(entry),
       });
     } else if (entry.type === APPLICATION_TYPE) {
+      const name = literalName(entry.node);
+      const label = name ? `Application '${name}'` : 'An application';
       const evidence = identityEvidence(entry);
-      if (evidence) {
-        const name = literalName(entry.node);
-        identityApplications.push({ entry, evidence, label: name ? `Application '${name}'` : 'An application' });
-      }
+      if (evidence) identityApplications.push({ entry, evidence, label });
+      const declaredIdentity = [property(entry.node, 'identity'), property(propertyValue(entry.node, 'properties'), 'managedIdentities')].filter(
+        (node): node is Node => node !== undefined,
+      );
+      applications.push({ entry, label, declaredIdentity });
     }
   }
-  return { root, clusters, identityApplications };
+  return { root, clusters, identityApplications, applications };
+}
+
+function upgradeModeOf({ node, scope }: ResourceEntry): ClusterContext['upgradeMode'] {
+  const modeNode = propertyValue(propertyValue(node, 'properties'), 'upgradeMode');
+  if (!modeNode) return { state: 'absent' };
+  const resolved = scope.resolve(modeNode);
+  const value = resolved && literalString(resolved.node);
+  return resolved && value !== undefined ? { state: 'known', value, resolved } : { state: 'unknown' };
 }
 
 /**

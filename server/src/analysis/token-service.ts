@@ -1,4 +1,5 @@
-import { getNodePath, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { changeAt } from './source-documents';
 import { members, propertyValue } from './json-nodes';
 import type { JsonChange } from './types';
 import type { TemplateScope } from './template-scope';
@@ -25,7 +26,7 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     return {
       state: 'missing',
       reason: 'the cluster has no fabricSettings',
-      enable: [{ path: [...getNodePath(cluster), 'properties'], value: { fabricSettings: [ENABLED_SECTION] } }],
+      enable: [changeAt(cluster, { fabricSettings: [ENABLED_SECTION] }, 'properties')],
     };
   }
   if (properties.type !== 'object') return { state: 'unknown' };
@@ -34,7 +35,7 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     return {
       state: 'missing',
       reason: 'the cluster has no fabricSettings',
-      enable: [{ path: [...getNodePath(properties), 'fabricSettings'], value: [ENABLED_SECTION] }],
+      enable: [changeAt(properties, [ENABLED_SECTION], 'fabricSettings')],
     };
   }
   const settings = scope.resolve(settingsNode);
@@ -82,14 +83,14 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     return {
       state: 'missing',
       reason: `fabricSettings has no ${SECTION_NAME} section`,
-      enable: [{ path: [...getNodePath(settings.node), -1], value: ENABLED_SECTION }],
+      enable: [changeAt(settings.node, ENABLED_SECTION, -1)],
     };
   }
   if (enableParameters === 0) {
     const section = sections[0];
     const enable: JsonChange = firstParameters
-      ? { path: [...getNodePath(firstParameters), -1], value: ENABLED_SECTION.parameters[0] }
-      : { path: [...getNodePath(section), 'parameters'], value: ENABLED_SECTION.parameters };
+      ? changeAt(firstParameters, ENABLED_SECTION.parameters[0], -1)
+      : changeAt(section, ENABLED_SECTION.parameters, 'parameters');
     return { state: 'missing', reason: `the ${SECTION_NAME} section has no ${ENABLE_PARAMETER} parameter`, enable: [enable] };
   }
   return {
@@ -97,9 +98,6 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     reason: 'value' in notTrue[0]
       ? `${ENABLE_PARAMETER} is ${JSON.stringify(notTrue[0].value.value)}, not the string "true"`
       : `${ENABLE_PARAMETER} has no value`,
-    enable: notTrue.map((entry) => ({
-      path: 'value' in entry ? getNodePath(entry.value) : [...getNodePath(entry.parameterWithoutValue), 'value'],
-      value: 'true',
-    })),
+    enable: notTrue.map((entry) => ('value' in entry ? changeAt(entry.value, 'true') : changeAt(entry.parameterWithoutValue, 'true', 'value'))),
   };
 }

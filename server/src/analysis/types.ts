@@ -9,16 +9,27 @@ export interface OffsetRange {
   length: number;
 }
 
-/** A place in the same document that explains a finding. */
+/** A place that explains a finding: in the same document, or in the document `uri` names. */
 export interface RelatedLocation {
   range: OffsetRange;
   message: string;
+  /** The document the range is in (a parameter file, say); absent for the analysed document. */
+  uri?: string;
 }
 
-/** One change of a fix: set the JSON value at `path` (an index of -1 appends to an array). */
+/**
+ * One change of a fix: set the JSON value at `path` (an index of -1 appends to an array), or,
+ * with `remove`, delete the property at `path`.
+ */
 export interface JsonChange {
   path: JSONPath;
   value: unknown;
+  remove?: true;
+  /**
+   * The document the path is in, when it is not the analysed one (a parameter file). The
+   * analysis only hands out fixes whose changes are all in the document they are offered in.
+   */
+  uri?: string;
 }
 
 /**

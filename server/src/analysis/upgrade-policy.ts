@@ -1,4 +1,5 @@
-import { getNodePath, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { changeAt } from './source-documents';
 import { property, propertyValue } from './json-nodes';
 import type { TemplateScope } from './template-scope';
 import type { JsonChange } from './types';
@@ -35,18 +36,20 @@ export function forceRestartState(cluster: Node, scope: TemplateScope): ForceRes
   if (properties !== undefined && properties.type !== 'object') return { state: 'unknown' };
   const descriptionNode = propertyValue(properties, 'upgradeDescription');
   if (!descriptionNode) {
-    const path = properties ? [...getNodePath(properties), 'upgradeDescription'] : [...getNodePath(cluster), 'properties', 'upgradeDescription'];
-    return { state: 'off', set: { path, value: DOCUMENTED_UPGRADE_POLICY }, title: 'Add an upgrade policy that restarts every node' };
+    const set = properties
+      ? changeAt(properties, DOCUMENTED_UPGRADE_POLICY, 'upgradeDescription')
+      : changeAt(cluster, DOCUMENTED_UPGRADE_POLICY, 'properties', 'upgradeDescription');
+    return { state: 'off', set, title: 'Add an upgrade policy that restarts every node' };
   }
   const description = scope.resolve(descriptionNode);
   if (description?.node.type !== 'object') return { state: 'unknown' };
   const forceRestart = property(description.node, 'forceRestart');
   const valueNode = forceRestart?.children?.[1];
   if (!forceRestart || !valueNode) {
-    return { state: 'off', set: { path: [...getNodePath(description.node), 'forceRestart'], value: true }, title: 'Set forceRestart to true' };
+    return { state: 'off', set: changeAt(description.node, true, 'forceRestart'), title: 'Set forceRestart to true' };
   }
   const value = scope.resolve(valueNode);
   if (!value) return { state: 'unknown' };
   if (value.node.value === true) return { state: 'on', property: forceRestart, value: value.node, steps: value.steps };
-  return { state: 'off', set: { path: getNodePath(value.node), value: true }, title: 'Set forceRestart to true' };
+  return { state: 'off', set: changeAt(value.node, true), title: 'Set forceRestart to true' };
 }

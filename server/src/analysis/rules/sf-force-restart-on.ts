@@ -1,6 +1,6 @@
 // forceRestart is needed once, for the upgrade that enables the token service; left on, every later upgrade restarts every node.
-import { getNodePath } from 'jsonc-parser';
 import { rangeOf } from '../json-nodes';
+import { changeAt } from '../source-documents';
 import type { Finding } from '../types';
 import type { Rule } from './rule';
 import { origin } from './value-origin';
@@ -22,7 +22,7 @@ export const sfForceRestartOn: Rule = {
           'Roll it back to false once that upgrade has completed, or every later upgrade restarts every node too.',
         range: rangeOf(forceRestart.property),
         related: origin(forceRestart.steps, 'true'),
-        fixes: [{ title: 'Set forceRestart to false', isPreferred: true, changes: [{ path: getNodePath(forceRestart.value), value: false }] }],
+        fixes: [{ title: 'Set forceRestart to false', isPreferred: true, changes: [changeAt(forceRestart.value, false)] }],
       });
     }
     return findings;

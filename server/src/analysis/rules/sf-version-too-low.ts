@@ -6,7 +6,8 @@ import { literalString, type TemplateScope } from '../template-scope';
 import type { Finding, Fix } from '../types';
 import { origin } from './value-origin';
 import type { Rule } from './rule';
-import { getNodePath, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { changeAt } from '../source-documents';
 
 const PARAMETER_NOT_ALLOWED =
   "ParameterNotAllowed: Section 'ManagedIdentityTokenService' and Parameter 'IsEnabled' is not allowed.";
@@ -18,6 +19,8 @@ export const sfVersionTooLow: Rule = {
   check({ clusters }: TemplateContext) {
     const findings: Finding[] = [];
     for (const cluster of clusters) {
+      // With automatic upgrades the pin is the problem, and sf-code-version-with-automatic-upgrades reports it.
+      if (cluster.upgradeMode.state === 'known' && cluster.upgradeMode.value.trim().toLowerCase() === 'automatic') continue;
       const { node, scope } = cluster.entry;
       const properties = propertyValue(node, 'properties');
       const versionNode = propertyValue(properties, 'clusterCodeVersion');
@@ -65,6 +68,6 @@ function raiseFix(valueNode: Node, os: ClusterOs, sayOs: boolean): Fix {
   return {
     title: `Raise clusterCodeVersion to ${target}${sayOs ? (os === 'linux' ? ' (Linux)' : ' (Windows)') : ''}`,
     isPreferred: !sayOs,
-    changes: [{ path: getNodePath(valueNode), value: target }],
+    changes: [changeAt(valueNode, target)],
   };
 }
