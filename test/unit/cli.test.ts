@@ -43,12 +43,36 @@ describe('command line', () => {
     const { status, stdout } = run('--format', 'json', 'examples/sf-version-too-low.json');
     assert.equal(status, 1);
     const report = JSON.parse(stdout);
-    assert.deepEqual(report.summary, { templates: 1, errors: 1, warnings: 0, information: 0 });
+    assert.deepEqual(report.summary, { templates: 1, parameterFiles: 0, errors: 1, warnings: 0, information: 0 });
     const [finding] = report.files[0].findings;
     assert.equal(report.files[0].path, 'examples/sf-version-too-low.json');
     assert.deepEqual([finding.code, finding.severity, finding.start, finding.end], ['sf-version-too-low', 'error', { line: 19, column: 39 }, { line: 19, column: 75 }]);
     assert.deepEqual(finding.fixes, ['Raise clusterCodeVersion to 6.5.658.9590']);
     assert.match(finding.helpUri, /^file:\/\/.*\/docs\/rules\/sf-version-too-low\.md$/);
+  });
+
+  it('analyses a template with its parameter file, and the parameter file in its own right', () => {
+    const { status, stdout, stderr } = run('test/fixtures/parameter-files');
+    assert.equal(status, 1);
+    const dir = 'test/fixtures/parameter-files';
+    assert.deepEqual(
+      stdout.split('\n').filter((line) => line).map((line) => line.trim().split(' ').slice(0, 3).join(' ')),
+      [
+        `${dir}/azuredeploy.json:18:31 error sf-version-too-low`,
+        `${dir}/azuredeploy.parameters.json:6:38 note The`,
+        `${dir}/azuredeploy.json:21:11 warning sf-force-restart-on`,
+        `${dir}/azuredeploy.parameters.json:8:16 note The`,
+        `${dir}/azuredeploy.parameters.json:6:38 error sf-version-too-low`,
+        `${dir}/azuredeploy.json:18:31 note azuredeploy.json`,
+        `${dir}/azuredeploy.parameters.json:8:16 warning sf-force-restart-on`,
+        `${dir}/azuredeploy.json:21:11 note azuredeploy.json`,
+      ],
+    );
+    assert.equal(stderr, '4 findings (2 errors, 2 warnings) in 1 ARM template and 1 parameter file.\n');
+    // Given only the parameter file, the CLI may read its folder, so it finds the template.
+    const json = JSON.parse(run('--format', 'json', `${dir}/azuredeploy.parameters.json`).stdout);
+    assert.equal(json.files[0].template, `${dir}/azuredeploy.json`);
+    assert.deepEqual(json.files[0].findings.map((f: { fixes: string[] }) => f.fixes), [['Raise clusterCodeVersion to 6.5.658.9590'], ['Set forceRestart to false']]);
   });
 
   it('exits 2 on usage errors', () => {

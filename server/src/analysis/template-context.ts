@@ -1,7 +1,7 @@
 import type { Node } from 'jsonc-parser';
 import { property, propertyValue } from './json-nodes';
 import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type ResourceEntry } from './template-model';
-import { isExpression, literalString, type Resolved } from './template-scope';
+import { isExpression, literalString, type Resolved, type TemplateScopeOptions } from './template-scope';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
 
@@ -41,11 +41,11 @@ export interface ApplicationContext {
   declaredIdentity: Node[];
 }
 
-export function buildTemplateContext(root: Node): TemplateContext {
+export function buildTemplateContext(root: Node, options: TemplateScopeOptions = {}): TemplateContext {
   const clusters: ClusterContext[] = [];
   const identityApplications: IdentityApplication[] = [];
   const applications: ApplicationContext[] = [];
-  for (const entry of collectResources(root)) {
+  for (const entry of collectResources(root, options)) {
     if (entry.type === CLUSTER_TYPE && entry.typeNode) {
       clusters.push({
         entry,

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { members, propertyValue } from './json-nodes';
-import { TemplateScope } from './template-scope';
+import { TemplateScope, type TemplateScopeOptions } from './template-scope';
 
 /** `$schema` of an ARM deployment template at any deployment scope. */
 const DEPLOYMENT_TEMPLATE_SCHEMA =
@@ -29,9 +29,9 @@ export interface ResourceEntry {
  * Every resource declared in a template: top-level resources (array, or object of symbolic
  * names), child resources, and resources of inline nested deployments.
  */
-export function collectResources(template: Node): ResourceEntry[] {
+export function collectResources(template: Node, options: TemplateScopeOptions = {}): ResourceEntry[] {
   const found: ResourceEntry[] = [];
-  walkTemplate(template, TemplateScope.ofTemplate(template), found, 0);
+  walkTemplate(template, TemplateScope.ofTemplate(template, options), found, 0);
   return found;
 }
 

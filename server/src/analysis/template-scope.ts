@@ -21,6 +21,20 @@ interface ParameterSource {
   value: Node | undefined;
   /** The scope in which `value` is evaluated. */
   scope: TemplateScope;
+  /** A value from a parameter file: a literal; a string that looks like an expression is unknown. */
+  literal?: boolean;
+}
+
+/**
+ * The values a parameter file gives, by parameter name in lower case. A value of undefined
+ * means the file supplies the parameter in a way the analysis cannot know (a Key Vault
+ * `reference`): unknown, not the default.
+ */
+export type ParameterValues = ReadonlyMap<string, { name: string; value: Node | undefined }>;
+
+/** How a template is deployed: the parameter file's values win over the defaults. */
+export interface TemplateScopeOptions {
+  parameterValues?: ParameterValues;
 }
 
 const MAX_RESOLUTION_DEPTH = 32;
@@ -36,16 +50,21 @@ export class TemplateScope {
 
   private constructor() {}
 
-  /** The scope of a template: its parameters' default values and its variables. */
-  static ofTemplate(template: Node): TemplateScope {
+  /**
+   * The scope of a template: its variables, and its parameters' values from the parameter file
+   * when one is given, otherwise their default values.
+   */
+  static ofTemplate(template: Node, options: TemplateScopeOptions = {}): TemplateScope {
     const scope = new TemplateScope();
     scope.addVariables(template);
     for (const decl of propertyEntries(propertyValue(template, 'parameters'))) {
-      scope.parameters.set(decl.name.toLowerCase(), {
-        name: decl.name,
-        value: propertyValue(decl.value, 'defaultValue'),
-        scope,
-      });
+      const given = options.parameterValues?.get(decl.name.toLowerCase());
+      scope.parameters.set(
+        decl.name.toLowerCase(),
+        given
+          ? { name: decl.name, value: given.value, scope, literal: true }
+          : { name: decl.name, value: propertyValue(decl.value, 'defaultValue'), scope },
+      );
     }
     return scope;
   }
@@ -84,6 +103,11 @@ export class TemplateScope {
     if (ref.kind === 'parameter') {
       const source = this.parameters.get(ref.name.toLowerCase());
       if (!source?.value) return undefined;
+      if (source.literal) {
+        // A parameter file holds values, not template expressions: never guess what `[...]` means there.
+        if (source.value.type === 'string' && isExpression(source.value.value)) return undefined;
+        return { node: source.value, steps: [{ kind: 'parameter', name: source.name, node: source.value }] };
+      }
       const inner = source.scope.resolve(source.value, depth + 1);
       return inner && { node: inner.node, steps: [{ kind: 'parameter', name: source.name, node: inner.node }, ...inner.steps] };
     }

@@ -64,4 +64,8 @@ export interface AnalysisResult {
   isTemplate: boolean;
   findings: Finding[];
   problem?: AnalysisProblem;
+  /** For a parameter file analysed with its template: the template's URI. */
+  parametersFor?: string;
+  /** The other files this analysis read (a parameter file, a template): when they change, it is stale. */
+  dependencies?: string[];
 }
