@@ -174,3 +174,59 @@ describe('the Node host reads nothing outside its folders', () => {
     assert.equal(analyzeDocument(TEMPLATE, { uri: outsideTemplate, host: outsideHost }).findings.length, 2);
   });
 });
+
+describe('linked templates', () => {
+  const MAIN = readFixture('linked/main.json');
+  const CLUSTER = readFixture('linked/nested/cluster.json');
+  const M = 'file:///ws/linked/main.json';
+  const C = 'file:///ws/linked/nested/cluster.json';
+  const OUTSIDE = 'file:///outside/cluster.json';
+
+  it('follows a relativePath link with the parameters the deployment passes, and shows the finding at the link', () => {
+    const result = analyzeDocument(MAIN, { uri: M, host: memoryHost({ [M]: MAIN, [C]: CLUSTER }) });
+    assert.deepEqual(at(MAIN, result), ['sf-version-too-low@11:25']);
+    const [finding] = result.findings;
+    assert.equal(MAIN.substr(finding.range.offset, finding.range.length), '{ "relativePath": "nested/cluster.json" }');
+    assert.match(finding.message, /^In the linked template cluster\.json: clusterCodeVersion 6\.5\.641\.9590 is older than 6\.5 CU2/);
+    const [inLinked, origin] = finding.related!;
+    assert.equal(inLinked.uri, C);
+    assert.equal(CLUSTER.substr(inLinked.range.offset, inLinked.range.length), `"[parameters('clusterCodeVersion')]"`);
+    // The value is the one main.json passes, in main.json itself.
+    assert.equal(origin.uri, undefined);
+    assert.equal(MAIN.substr(origin.range.offset, origin.range.length), '"6.5.641.9590"');
+    // The fix would edit main.json's value, which is in this document: it is offered.
+    assert.equal(applyFix(MAIN, finding.fixes[0]), MAIN.replace('{ "value": "6.5.641.9590" }', '{ "value": "6.5.658.9590" }'));
+    assert.deepEqual(result.dependencies, [C]);
+  });
+
+  it('the linked template alone uses its defaults; a URL, a path outside the workspace and a cycle are skipped quietly', () => {
+    assert.deepEqual(analyzeDocument(CLUSTER, { uri: C, host: memoryHost({ [M]: MAIN, [C]: CLUSTER }) }).findings, []);
+    // The host below would give the outside file if asked; the guarded one does not, as the Node host does not.
+    const outsideCluster = CLUSTER.replace('"7.2.477.9590"', '"6.5.641.9590"');
+    const open = memoryHost({ [M]: MAIN, [C]: CLUSTER, [OUTSIDE]: outsideCluster });
+    assert.deepEqual(at(MAIN, analyzeDocument(MAIN, { uri: M, host: open })), ['sf-version-too-low@11:25', 'sf-version-too-low@32:25']);
+    const guarded: WorkspaceHost = { ...open, readFile: (uri) => (uri.startsWith('file:///ws/') ? open.readFile(uri) : undefined) };
+    assert.deepEqual(at(MAIN, analyzeDocument(MAIN, { uri: M, host: guarded })), ['sf-version-too-low@11:25']);
+    // Without a URI and a host nothing is followed.
+    assert.deepEqual(analyzeDocument(MAIN).findings, []);
+  });
+
+  it('the Node host does not follow a link out of the workspace', () => {
+    const base = mkdtempSync(join(tmpdir(), 'sf-mi-linked-'));
+    try {
+      mkdirSync(join(base, 'ws', 'linked', 'nested'), { recursive: true });
+      mkdirSync(join(base, 'outside'));
+      writeFileSync(join(base, 'ws', 'linked', 'main.json'), MAIN);
+      writeFileSync(join(base, 'ws', 'linked', 'nested', 'cluster.json'), CLUSTER);
+      writeFileSync(join(base, 'outside', 'cluster.json'), CLUSTER.replace('"7.2.477.9590"', '"6.5.641.9590"'));
+      const main = pathToFileURL(join(base, 'ws', 'linked', 'main.json')).toString();
+      const inside = new NodeWorkspaceHost({ roots: [join(base, 'ws')] });
+      assert.deepEqual(at(MAIN, analyzeDocument(MAIN, { uri: main, host: inside })), ['sf-version-too-low@11:25']);
+      // With the parent folder as the workspace, ../../outside is inside it and is followed: the check can fail.
+      const wider = new NodeWorkspaceHost({ roots: [base] });
+      assert.deepEqual(at(MAIN, analyzeDocument(MAIN, { uri: main, host: wider })), ['sf-version-too-low@11:25', 'sf-version-too-low@32:25']);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});

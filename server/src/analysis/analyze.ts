@@ -4,7 +4,7 @@ import { parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, t
 import { RULES } from './rules';
 import { registerDocument } from './source-documents';
 import { buildTemplateContext } from './template-context';
-import { isDeploymentTemplateSchema } from './template-model';
+import { isDeploymentTemplateSchema, type LinkOptions } from './template-model';
 import type { ParameterValues } from './template-scope';
 import type { AnalysisResult, Finding, Fix } from './types';
 import { basenameUri, sameUri, type WorkspaceHost } from './workspace-host';
@@ -74,7 +74,7 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
       values = parsed.valid ? parameterValues(parsed.root) : unknownValues(root);
     }
   }
-  const findings = runRules(root, values);
+  const findings = runRules(root, values, options.uri !== undefined && options.host ? { uri: options.uri, host: options.host, dependencies } : undefined);
   return {
     isTemplate: true,
     findings: findings.map((finding) => inTemplate(finding, options.uri, parameterFile)),
@@ -82,8 +82,8 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
   };
 }
 
-function runRules(template: Node, values: ParameterValues | undefined): Finding[] {
-  const context = buildTemplateContext(template, values ? { parameterValues: values } : {});
+function runRules(template: Node, values: ParameterValues | undefined, link: LinkOptions | undefined): Finding[] {
+  const context = buildTemplateContext(template, { ...(values ? { parameterValues: values } : {}), ...(link ? { link } : {}) });
   return dedupe(RULES.flatMap((rule) => rule.check(context)));
 }
 
@@ -93,14 +93,16 @@ function runRules(template: Node, values: ParameterValues | undefined): Finding[
  */
 function inTemplate(finding: Finding, uri: string | undefined, parameterFile: { uri: string; name: string } | undefined): Finding {
   const fromParameterFile = parameterFile !== undefined && (finding.related ?? []).some((related) => related.uri === parameterFile.uri);
-  return {
-    ...finding,
-    message: fromParameterFile
-      ? `${finding.message} This comes from the value in the parameter file ${parameterFile.name}, where the quick fix is offered.`
-      : finding.message,
-    related: finding.related?.map(({ uri: relatedUri, ...rest }) => (relatedUri === undefined || relatedUri === uri ? rest : { ...rest, uri: relatedUri })),
-    fixes: fixesFor(finding.fixes, uri),
-  };
+  let message = fromParameterFile
+    ? `${finding.message} This comes from the value in the parameter file ${parameterFile.name}, where the quick fix is offered.`
+    : finding.message;
+  let related = finding.related?.map(({ uri: relatedUri, ...rest }) => (relatedUri === undefined || relatedUri === uri ? rest : { ...rest, uri: relatedUri }));
+  if (finding.linked) {
+    // Shown at the templateLink, with the place in the linked template as related information.
+    message = `In the linked template ${finding.linked.name}: ${message}`;
+    related = [{ uri: finding.linked.uri, range: finding.linked.range, message: `The finding is here in ${finding.linked.name}.` }, ...(related ?? [])];
+  }
+  return { ...finding, message, ...(related ? { related } : {}), fixes: fixesFor(finding.fixes, uri) };
 }
 
 /** The fixes whose every change is in the document `uri`, with the changes' URIs dropped. */
@@ -137,7 +139,7 @@ function analyzeParameterFile(text: string, root: Node, errors: ParseError[], ur
   registerDocument(root, { uri, text, parameterFile: name });
   const templateName = basenameUri(templateUri);
   const findings: Finding[] = [];
-  for (const finding of runRules(template, parameterValues(root))) {
+  for (const finding of runRules(template, parameterValues(root), { uri: templateUri, host, dependencies })) {
     const here = finding.related?.find((related) => related.uri === uri);
     if (!here) continue;
     findings.push({
@@ -166,7 +168,8 @@ function invalidJson(error: ParseError, what: 'template' | 'parameter file') {
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((finding) => {
-    const key = `${finding.code}@${finding.range.offset}:${finding.range.length}`;
+    const inLinked = finding.linked ? `@${finding.linked.uri}:${finding.linked.range.offset}` : '';
+    const key = `${finding.code}@${finding.range.offset}:${finding.range.length}${inLinked}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,5 +1,5 @@
 import { getNodePath, type JSONPath, type Node } from 'jsonc-parser';
-import type { JsonChange, RelatedLocation } from './types';
+import type { Finding, JsonChange, OffsetRange, RelatedLocation } from './types';
 
 /** What the analysis knows about a document whose nodes it reads. */
 export interface SourceDocument {
@@ -8,6 +8,8 @@ export interface SourceDocument {
   text: string;
   /** A parameter file's name, for messages ("azuredeploy.parameters.json"). */
   parameterFile?: string;
+  /** For a linked template: its name, and the `templateLink` in the analysed document that leads to it. */
+  linkedFrom?: { name: string; range: OffsetRange };
 }
 
 const documents = new WeakMap<Node, SourceDocument>();
@@ -43,6 +45,19 @@ export function changeAt(node: Node, value: unknown, ...suffix: JSONPath): JsonC
 export function removalAt(object: Node, key: string): JsonChange {
   const uri = documentOf(object)?.uri;
   return { path: [...getNodePath(object), key], value: undefined, remove: true, ...(uri === undefined ? {} : { uri }) };
+}
+
+/**
+ * Where a finding about `node` goes: the node itself, or, for a node in a linked template, the
+ * `templateLink` that leads there, with the place in the linked template alongside.
+ */
+export function findingAt(node: Node): Pick<Finding, 'range' | 'linked'> {
+  const range = { offset: node.offset, length: node.length };
+  const document = documentOf(node);
+  if (document?.linkedFrom && document.uri !== undefined) {
+    return { range: document.linkedFrom.range, linked: { uri: document.uri, name: document.linkedFrom.name, range } };
+  }
+  return { range };
 }
 
 /** A related location at `node`, tagged with the node's document. */

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { property, propertyValue } from './json-nodes';
-import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type ResourceEntry } from './template-model';
+import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type LinkOptions, type ResourceEntry } from './template-model';
 import { isExpression, literalString, type Resolved, type TemplateScopeOptions } from './template-scope';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
@@ -41,7 +41,7 @@ export interface ApplicationContext {
   declaredIdentity: Node[];
 }
 
-export function buildTemplateContext(root: Node, options: TemplateScopeOptions = {}): TemplateContext {
+export function buildTemplateContext(root: Node, options: TemplateScopeOptions & { link?: LinkOptions } = {}): TemplateContext {
   const clusters: ClusterContext[] = [];
   const identityApplications: IdentityApplication[] = [];
   const applications: ApplicationContext[] = [];

@@ -50,6 +50,11 @@ export interface Finding {
   range: OffsetRange;
   related?: RelatedLocation[];
   fixes: Fix[];
+  /**
+   * Set when the finding is about a cluster in a linked template: `range` is then the
+   * `templateLink` in the analysed document, and this is where in the linked template it is.
+   */
+  linked?: { uri: string; name: string; range: OffsetRange };
 }
 
 /** Why a document could not be analysed, when it is an ARM template but unreadable. */

@@ -1,6 +1,6 @@
 // An application's identity and managedIdentities exist from api version 2019-06-01-preview on; an older apiVersion cannot express them.
-import { propertyValue, rangeOf } from '../json-nodes';
-import { changeAt, relatedAt } from '../source-documents';
+import { propertyValue } from '../json-nodes';
+import { changeAt, findingAt, relatedAt } from '../source-documents';
 import { literalString } from '../template-scope';
 import type { Finding } from '../types';
 import type { Rule } from './rule';
@@ -44,7 +44,7 @@ export const sfAppIdentityApiVersion: Rule = {
           `${application.label} declares ${names} with apiVersion ${apiVersion}, but the application resource has neither property ` +
           `before api version ${FIRST_IDENTITY_API_VERSION}: with this apiVersion the application does not get its managed identity. ` +
           `Use api version ${IDENTITY_API_VERSION_TARGET} (or ${FIRST_IDENTITY_API_VERSION} or later).`,
-        range: rangeOf(apiVersionNode),
+        ...findingAt(apiVersionNode),
         related: application.declaredIdentity.map((declared) => relatedAt(declared, `${application.label} declares its managed identity here.`)),
         fixes: [
           {

@@ -1,6 +1,6 @@
 // clusterCodeVersion can only be set in Manual upgrade mode; with Automatic the pin fails the deployment or says a version the cluster does not run.
-import { property, propertyValue, rangeOf } from '../json-nodes';
-import { changeAt, relatedAt, removalAt } from '../source-documents';
+import { property, propertyValue } from '../json-nodes';
+import { changeAt, findingAt, relatedAt, removalAt } from '../source-documents';
 import { literalString } from '../template-scope';
 import type { Finding } from '../types';
 import type { Rule } from './rule';
@@ -30,7 +30,7 @@ export const sfCodeVersionWithAutomaticUpgrades: Rule = {
           `clusterCodeVersion is ${version} while upgradeMode is Automatic. The version can only be set in Manual mode: ` +
           'the deployment fails when the version differs from the one the cluster runs, and otherwise the pin says a version that automatic upgrades move away from. ' +
           'Remove clusterCodeVersion to let Azure keep the runtime current, or set upgradeMode to Manual to pin it.',
-        range: rangeOf(versionProperty),
+        ...findingAt(versionProperty),
         related: [relatedAt(upgradeMode.resolved.node, 'upgradeMode is Automatic here.')],
         fixes: [
           { title: 'Remove the clusterCodeVersion pin', isPreferred: true, changes: [removalAt(properties, key)] },

@@ -1,6 +1,5 @@
 // forceRestart is needed once, for the upgrade that enables the token service; left on, every later upgrade restarts every node.
-import { rangeOf } from '../json-nodes';
-import { changeAt } from '../source-documents';
+import { changeAt, findingAt } from '../source-documents';
 import type { Finding } from '../types';
 import type { Rule } from './rule';
 import { origin } from './value-origin';
@@ -20,7 +19,7 @@ export const sfForceRestartOn: Rule = {
           'upgradeDescription.forceRestart is true, so every cluster upgrade restarts every node. ' +
           'It is needed once, for the upgrade that enables the Managed Identity Token Service. ' +
           'Roll it back to false once that upgrade has completed, or every later upgrade restarts every node too.',
-        range: rangeOf(forceRestart.property),
+        ...findingAt(forceRestart.property),
         related: origin(forceRestart.steps, 'true'),
         fixes: [{ title: 'Set forceRestart to false', isPreferred: true, changes: [changeAt(forceRestart.value, false)] }],
       });

@@ -1,5 +1,5 @@
 // Applications on a classic cluster can only use managed identities when the cluster runs the Managed Identity Token Service.
-import { rangeOf } from '../json-nodes';
+import { findingAt, relatedAt } from '../source-documents';
 import { ENABLE_PARAMETER, SECTION_NAME } from '../token-service';
 import type { Finding, Fix } from '../types';
 import type { Rule } from './rule';
@@ -43,11 +43,8 @@ export const sfMitsMissing: Rule = {
           what +
           `Add the ${SECTION_NAME} section with ${ENABLE_PARAMETER} "true" to fabricSettings, ` +
           'in an upgrade with upgradeDescription.forceRestart true so that every node restarts.',
-        range: rangeOf(cluster.typeNode),
-        related: identityApplications.map((application) => ({
-          range: rangeOf(application.evidence),
-          message: `${application.label} uses a managed identity.`,
-        })),
+        ...findingAt(cluster.typeNode),
+        related: identityApplications.map((application) => relatedAt(application.evidence, `${application.label} uses a managed identity.`)),
         fixes,
       });
     }

@@ -1,6 +1,6 @@
 // Every fabricSettings parameter value is a string in the resource schema; `true` or `5` is not one, and Service Fabric reads the setting as text.
-import { members, propertyValue, rangeOf } from '../json-nodes';
-import { changeAt, writtenText } from '../source-documents';
+import { members, propertyValue } from '../json-nodes';
+import { changeAt, findingAt, writtenText } from '../source-documents';
 import type { Finding } from '../types';
 import type { Rule } from './rule';
 import { origin } from './value-origin';
@@ -33,7 +33,7 @@ export const sfSettingNotString: Rule = {
             message:
               `${where} is the ${value.node.type} ${text}, but fabricSettings parameter values are strings in the cluster resource schema. ` +
               `Tools that validate against the schema reject it, and Service Fabric reads every setting as text. Write it as the string "${text}".`,
-            range: rangeOf(valueNode),
+            ...findingAt(valueNode),
             related: origin(value.steps, text),
             fixes: [{ title: `Write the value as the string "${text}"`, isPreferred: true, changes: [changeAt(value.node, text)] }],
           });

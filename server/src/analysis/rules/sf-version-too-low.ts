@@ -1,5 +1,5 @@
 // The token service exists from runtime 6.5 CU2 on; enabling it on an older pinned runtime fails the deployment.
-import { propertyValue, rangeOf } from '../json-nodes';
+import { propertyValue } from '../json-nodes';
 import { isBelowMinimum, MINIMUM_VERSION, type ClusterOs } from '../cluster-version';
 import type { TemplateContext } from '../template-context';
 import { literalString, type TemplateScope } from '../template-scope';
@@ -7,7 +7,7 @@ import type { Finding, Fix } from '../types';
 import { origin } from './value-origin';
 import type { Rule } from './rule';
 import type { Node } from 'jsonc-parser';
-import { changeAt } from '../source-documents';
+import { changeAt, findingAt } from '../source-documents';
 
 const PARAMETER_NOT_ALLOWED =
   "ParameterNotAllowed: Section 'ManagedIdentityTokenService' and Parameter 'IsEnabled' is not allowed.";
@@ -45,7 +45,7 @@ export const sfVersionTooLow: Rule = {
         code: sfVersionTooLow.id,
         severity: enabled ? 'error' : 'warning',
         message,
-        range: rangeOf(versionNode),
+        ...findingAt(versionNode),
         related: origin(resolved.steps, version),
         fixes: (os ? [os] : (['windows', 'linux'] as const)).map((target) => raiseFix(resolved.node, target, os === undefined)),
       });
