@@ -110,7 +110,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (!pullDiagnostics) schedulePublish(uri, PUSH_DEBOUNCE_MS);
       }
     }
-    if (any && pullDiagnostics && refreshSupport) void connection.languages.diagnostics.refresh();
+    if (any && pullDiagnostics && refreshSupport) {
+      // Typed void, but it is a request: a client that answers with an error must not crash the server.
+      Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
+    }
   }
 
   async function loadSettings(): Promise<void> {

@@ -253,4 +253,27 @@ describe('language server over stdio: a template and its parameter file', () => 
       rmSync(outside, { recursive: true, force: true });
     }
   });
+
+  it('a pull client is asked to refresh when the parameter file changes, and then pulls the new result', async () => {
+    await client.dispose();
+    client = new LspClient();
+    const capabilities = { ...PULL_AND_VERSIONED, workspace: { ...PULL_AND_VERSIONED.workspace, diagnostics: { refreshSupport: true } } };
+    const result = await client.initialize(capabilities, [{ uri: pathToFileURL(workspace).toString(), name: 'ws' }]);
+    assert.equal((result.capabilities.diagnosticProvider as { interFileDependencies: boolean }).interFileDependencies, true);
+    let refreshed!: () => void;
+    const refresh = new Promise<void>((resolve) => (refreshed = resolve));
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshed();
+      return null;
+    });
+    const pull = async (uri: string) =>
+      summary((await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } })).items);
+
+    await client.open(templateUri, template);
+    await client.open(parametersUri, parameters);
+    assert.deepEqual(await pull(templateUri), ['sf-version-too-low 1 17:30-17:66', 'sf-force-restart-on 2 20:10-20:56']);
+    await client.replace(parametersUri, parameters.replace('"value": true', '"value": false'), 2);
+    await refresh;
+    assert.deepEqual(await pull(templateUri), ['sf-version-too-low 1 17:30-17:66']);
+  });
 });
