@@ -6,6 +6,8 @@ import { decode } from './text-decoding';
 
 /** Parameter files and templates are small; a larger file is not read for them. */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Enough for the folders of the open templates; beyond it the cache starts over. */
+const MAX_CACHED_FILES = 500;
 
 export interface NodeWorkspaceHostOptions {
   /** The folders files may be read from: the workspace folders, or the CLI's folders. */
@@ -25,6 +27,8 @@ export interface NodeWorkspaceHostOptions {
  */
 export class NodeWorkspaceHost implements WorkspaceHost {
   private readonly roots: string[];
+  /** Files read from disk, by real path; reused while their size and modification time stay. */
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
 
   constructor(private readonly options: NodeWorkspaceHostOptions) {
     this.roots = options.roots.flatMap((root) => {
@@ -47,7 +51,12 @@ export class NodeWorkspaceHost implements WorkspaceHost {
     try {
       const stats = statSync(real);
       if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
-      return decode(readFileSync(real));
+      const cached = this.cache.get(real);
+      if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) return cached.text;
+      const text = decode(readFileSync(real));
+      if (this.cache.size >= MAX_CACHED_FILES) this.cache.clear();
+      this.cache.set(real, { mtimeMs: stats.mtimeMs, size: stats.size, text });
+      return text;
     } catch {
       return undefined;
     }

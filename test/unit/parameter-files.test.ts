@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -142,6 +142,16 @@ describe('the Node host reads nothing outside its folders', () => {
   it('reads a file inside', () => {
     assert.equal(host.readFile(uri(join(workspace, 'sub', 'inside.json'))), '{}');
     assert.ok(host.listDirectory(uri(workspace)).includes('azuredeploy.json'));
+  });
+
+  it('reads a file again once it changed on disk', () => {
+    const file = join(workspace, 'sub', 'changing.json');
+    writeFileSync(file, '{"a": 1}');
+    utimesSync(file, 1_000, 1_000);
+    assert.equal(host.readFile(uri(file)), '{"a": 1}');
+    writeFileSync(file, '{"a": 2}');
+    utimesSync(file, 2_000, 2_000);
+    assert.equal(host.readFile(uri(file)), '{"a": 2}');
   });
 
   it('refuses a path that climbs out with ..', () => {

@@ -99,7 +99,10 @@ export function parameterFileFor(templateUri: string, host: WorkspaceHost): stri
   const candidates = names.filter((name) => JSON_FILE.test(name) && !sameUri(`${folder}/${encodeURIComponent(name)}`, templateUri));
   for (const name of candidates.slice(0, MAX_FILES_SCANNED_FOR_METADATA)) {
     const uri = `${folder}/${encodeURIComponent(name)}`;
-    const parsed = parseParameterFile(host.readFile(uri) ?? '');
+    const text = host.readFile(uri) ?? '';
+    // Most files in a folder are templates or other JSON: only parse what can be a parameter file naming a template.
+    if (!/deploymentParameters\.json/i.test(text) || !/"metadata"/i.test(text)) continue;
+    const parsed = parseParameterFile(text);
     const named = parsed && metadataTemplate(uri, parsed.root);
     if (named && sameUri(named, templateUri)) return uri;
   }
