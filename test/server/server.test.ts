@@ -223,6 +223,11 @@ describe('language server over stdio: a template and its parameter file', () => 
     const templateAfter = client.nextDiagnostics(templateUri, (p) => p.diagnostics.length === 1);
     await client.replace(parametersUri, fixed, 2);
     assert.deepEqual(summary((await templateAfter).diagnostics), ['sf-force-restart-on 2 20:10-20:56']);
+
+    // And the other way: the template stops using the parameter, and the parameter file's warning goes.
+    const parametersAfter = client.nextDiagnostics(parametersUri, (p) => p.diagnostics.length === 0);
+    await client.replace(templateUri, template.replace(`"forceRestart": "[parameters('forceRestart')]"`, '"forceRestart": false'), 2);
+    assert.deepEqual((await parametersAfter).diagnostics, []);
   });
 
   it('a parameter file only on disk: the template says so and points into it', async () => {
