@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeDocument, applyFix, type AnalysisResult, type WorkspaceHost } from '../../server/src/analysis';
-import { NodeWorkspaceHost } from '../../server/src/node-workspace-host';
+import { mappingFromSetting, NodeWorkspaceHost } from '../../server/src/node-workspace-host';
 import { position, readFixture } from './helpers';
 
 /** A workspace in memory: file URIs to their text. */
@@ -238,5 +238,19 @@ describe('linked templates', () => {
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the azureResourceManagerTools.parameterFiles setting', () => {
+  it('maps absolute paths, and relative ones against the first workspace folder; ignores the rest', () => {
+    assert.deepEqual(
+      mappingFromSetting({ '/repo/a/azuredeploy.json': '/repo/params/prod.json', 'b/main.json': 'b/main.dev.json', 'c.json': 42, '': 'x.json' }, ['/repo']),
+      [
+        { template: 'file:///repo/a/azuredeploy.json', parameters: 'file:///repo/params/prod.json' },
+        { template: 'file:///repo/b/main.json', parameters: 'file:///repo/b/main.dev.json' },
+      ],
+    );
+    assert.deepEqual(mappingFromSetting({ 'b/main.json': 'b/main.dev.json' }, []), []);
+    for (const setting of [undefined, null, 'x', ['a']]) assert.deepEqual(mappingFromSetting(setting, ['/repo']), []);
   });
 });
