@@ -88,6 +88,14 @@ describe('parameter files', () => {
     assert.match(itself.problem!.message, /^This parameter file is not valid JSON here/);
   });
 
+  it('a template that is broken or too deep gives its parameter file nothing, and crashes nothing', () => {
+    const broken = TEMPLATE.replace('"resources": [', '"resources": [[');
+    assert.deepEqual(analyzeDocument(PARAMETERS, { uri: P, host: memoryHost({ [T]: broken, [P]: PARAMETERS }) }).findings, []);
+    const deep = `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "x": ${'['.repeat(20000)}${']'.repeat(20000)}}`;
+    assert.deepEqual(analyzeDocument(PARAMETERS, { uri: P, host: memoryHost({ [T]: deep, [P]: PARAMETERS }) }), { isTemplate: false, findings: [] });
+    assert.equal(analyzeDocument(deep, { uri: T, host: memoryHost({ [T]: deep, [P]: PARAMETERS }) }).problem?.kind, 'too-deep');
+  });
+
   it('pairs by the name ignoring case, by metadata.template, and by the ARM Tools mapping, in that order of strength', () => {
     const upper = 'file:///ws/AzureDeploy.Parameters.json';
     assert.deepEqual(at(TEMPLATE, analyzeDocument(TEMPLATE, { uri: T, host: memoryHost({ [T]: TEMPLATE, [upper]: PARAMETERS }) })).length, 2);

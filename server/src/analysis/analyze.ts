@@ -120,9 +120,11 @@ function analyzeParameterFile(text: string, root: Node, errors: ParseError[], ur
   const templateUri = templateForParameterFile(uri, root, host);
   const templateText = templateUri === undefined || sameUri(templateUri, uri) ? undefined : host.readFile(templateUri);
   let template: Node | undefined;
+  const templateErrors: ParseError[] = [];
   try {
-    template = templateText === undefined ? undefined : parseTree(templateText, [], PARSE_OPTIONS);
+    template = templateText === undefined ? undefined : parseTree(templateText, templateErrors, PARSE_OPTIONS);
   } catch {
+    // Nested too deeply to parse: the template gets its own message; its parameter file gets nothing.
     template = undefined;
   }
   if (templateUri === undefined || templateText === undefined || template?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(template, '$schema')?.value)) {
@@ -130,8 +132,6 @@ function analyzeParameterFile(text: string, root: Node, errors: ParseError[], ur
   }
   const dependencies = [templateUri];
   if (errors.length > 0) return { isTemplate: false, parametersFor: templateUri, findings: [], problem: invalidJson(errors[0], 'parameter file'), dependencies };
-  const templateErrors: ParseError[] = [];
-  parseTree(templateText, templateErrors, PARSE_OPTIONS);
   if (templateErrors.length > 0) return { isTemplate: false, parametersFor: templateUri, findings: [], dependencies };
 
   registerDocument(template, { uri: templateUri, text: templateText });
