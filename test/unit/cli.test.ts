@@ -20,6 +20,10 @@ describe('command line', () => {
     assert.deepEqual(
       lines.map((line) => line.split(' ').slice(0, 3).join(' ')),
       [
+        'examples/parameter-files/azuredeploy.json:18:31 error sf-version-too-low',
+        'examples/parameter-files/azuredeploy.json:21:11 warning sf-force-restart-on',
+        'examples/parameter-files/azuredeploy.parameters.json:6:38 error sf-version-too-low',
+        'examples/parameter-files/azuredeploy.parameters.json:8:16 warning sf-force-restart-on',
         'examples/sf-app-identity-api-version.json:11:21 error sf-app-identity-api-version',
         'examples/sf-code-version-with-automatic-upgrades.json:12:9 warning sf-code-version-with-automatic-upgrades',
         'examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on',
@@ -30,7 +34,7 @@ describe('command line', () => {
       ],
     );
     assert.match(stdout, /^ {2}examples\/sf-version-too-low\.json:7:29 note The value 6\.5\.641\.9590 comes from parameter 'clusterCodeVersion'\.$/m);
-    assert.equal(stderr, '7 findings (3 errors, 4 warnings) in 13 ARM templates.\n');
+    assert.equal(stderr, '11 findings (5 errors, 6 warnings) in 14 ARM templates and 1 parameter file.\n');
   });
 
   it('exits 0 with --exit-zero, and when there are only warnings', () => {

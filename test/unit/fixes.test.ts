@@ -8,7 +8,7 @@ import { cluster, ENABLED, readExample, readFixture, ROOT, template } from './he
 /** Every fixture and example that raises findings, plus shapes that test the edit engine. */
 function corpus(): Array<[string, string]> {
   const files: Array<[string, string]> = [];
-  for (const name of readdirSync(join(ROOT, 'examples'))) files.push([`examples/${name}`, readExample(name)]);
+  for (const name of readdirSync(join(ROOT, 'examples')).filter((n) => n.endsWith('.json'))) files.push([`examples/${name}`, readExample(name)]);
   for (const name of readdirSync(join(ROOT, 'test', 'fixtures')).filter((n) => n.endsWith('.json'))) files.push([`fixtures/${name}`, readFixture(name)]);
   const shapes: Record<string, string> = {
     'properties: {}': template([cluster({})]),
