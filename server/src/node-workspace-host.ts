@@ -33,7 +33,7 @@ export class NodeWorkspaceHost implements WorkspaceHost {
   constructor(private readonly options: NodeWorkspaceHostOptions) {
     this.roots = options.roots.flatMap((root) => {
       try {
-        return [realpathSync(root)];
+        return [realpathSync.native(root)];
       } catch {
         return [];
       }
@@ -89,7 +89,7 @@ export class NodeWorkspaceHost implements WorkspaceHost {
   private realPathInside(path: string): string | undefined {
     let real: string;
     try {
-      real = realpathSync(path);
+      real = realpathSync.native(path);
     } catch {
       return undefined;
     }

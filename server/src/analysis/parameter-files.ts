@@ -100,8 +100,9 @@ export function parameterFileFor(templateUri: string, host: WorkspaceHost): stri
   for (const name of candidates.slice(0, MAX_FILES_SCANNED_FOR_METADATA)) {
     const uri = `${folder}/${encodeURIComponent(name)}`;
     const text = host.readFile(uri) ?? '';
-    // Most files in a folder are templates or other JSON: only parse what can be a parameter file naming a template.
-    if (!/deploymentParameters\.json/i.test(text) || !/"metadata"/i.test(text)) continue;
+    // Most files in a folder are templates or other JSON: only parse what says near its top
+    // that it is a parameter file (its $schema), so that a large folder stays cheap.
+    if (!/deploymentParameters\.json/i.test(text.substring(0, 4000)) || !/"metadata"/i.test(text)) continue;
     const parsed = parseParameterFile(text);
     const named = parsed && metadataTemplate(uri, parsed.root);
     if (named && sameUri(named, templateUri)) return uri;
