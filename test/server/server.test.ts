@@ -281,4 +281,24 @@ describe('language server over stdio: a template and its parameter file', () => 
     await refresh;
     assert.deepEqual(await pull(templateUri), ['sf-version-too-low 1 17:30-17:66']);
   });
+
+  it('reads the azureResourceManagerTools.parameterFiles mapping through workspace/configuration', async () => {
+    await client.dispose();
+    client = new LspClient();
+    writeFileSync(join(workspace, 'azuredeploy.json'), template);
+    writeFileSync(join(workspace, 'prod.json'), parameters.replace('"6.5.641.9590"', '"6.4.676.9590"'));
+    const asked: unknown[] = [];
+    client.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => {
+      asked.push(...params.items);
+      return [{ parameterFiles: { 'azuredeploy.json': join(workspace, 'prod.json') } }];
+    });
+    client.connection.onRequest('client/registerCapability', () => null);
+    await client.initialize({ ...PUSH_ONLY, workspace: { configuration: true } }, [{ uri: pathToFileURL(workspace).toString(), name: 'ws' }]);
+    const published = client.nextDiagnostics(templateUri, (p) => p.diagnostics.some((d) => /prod\.json/.test(d.message)));
+    await client.open(templateUri, template);
+    const { diagnostics } = await published;
+    assert.deepEqual(asked, [{ section: 'azureResourceManagerTools' }]);
+    assert.match(diagnostics[0].message, /^clusterCodeVersion 6\.4\.676\.9590 is older/);
+    assert.equal(diagnostics[0].relatedInformation?.[0].location.uri, pathToFileURL(join(workspace, 'prod.json')).toString());
+  });
 });
