@@ -41,6 +41,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let configurationSupport = false;
   let watchedFilesDynamic = false;
   let folders: string[] = [];
+  let folderUris: string[] = [];
+  let workspaceFoldersSupport = false;
   let parameterFilesSetting: unknown;
   let host = createHost();
 
@@ -133,14 +135,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     configurationSupport = params.capabilities.workspace?.configuration === true;
     watchedFilesDynamic = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    const folderUris = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
-    // Parameter files and linked templates are only read inside these folders.
-    folders = folderUris.map(pathOf).filter((path): path is string => path !== undefined);
-    host = createHost();
+    setFolders(params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []));
+    workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...(workspaceFoldersSupport ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
         ...(pullDiagnostics
           ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: true, workspaceDiagnostics: false } }
           : {}),
@@ -149,7 +150,22 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     };
   });
 
+  /** Parameter files and linked templates are only read inside these folders. */
+  function setFolders(uris: string[]): void {
+    folderUris = uris;
+    folders = uris.map(pathOf).filter((path): path is string => path !== undefined);
+    host = createHost();
+  }
+
   connection.onInitialized(() => {
+    if (workspaceFoldersSupport) {
+      // A folder added or removed moves the boundary of what may be read.
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const gone = new Set(removed.map((folder) => folder.uri));
+        setFolders([...folderUris.filter((uri) => !gone.has(uri)), ...added.map((folder) => folder.uri)]);
+        invalidate('everything');
+      });
+    }
     if (configurationSupport) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: PARAMETER_FILES_SECTION }).catch(() => undefined);
       void loadSettings();

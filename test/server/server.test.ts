@@ -301,4 +301,21 @@ describe('language server over stdio: a template and its parameter file', () => 
     assert.match(diagnostics[0].message, /^clusterCodeVersion 6\.4\.676\.9590 is older/);
     assert.equal(diagnostics[0].relatedInformation?.[0].location.uri, pathToFileURL(join(workspace, 'prod.json')).toString());
   });
+
+  it('reads the parameter file once its folder is added to the workspace', async () => {
+    await client.dispose();
+    client = new LspClient();
+    writeFileSync(join(workspace, 'azuredeploy.json'), template);
+    writeFileSync(join(workspace, 'azuredeploy.parameters.json'), parameters);
+    const result = await client.initialize({ ...PUSH_ONLY, workspace: { workspaceFolders: true } }, []);
+    assert.deepEqual(result.capabilities.workspace?.workspaceFolders, { supported: true, changeNotifications: true });
+    const alone = client.nextDiagnostics(templateUri);
+    await client.open(templateUri, template);
+    assert.deepEqual((await alone).diagnostics, [], 'outside every workspace folder, the parameter file is not read');
+    const paired = client.nextDiagnostics(templateUri, (p) => p.diagnostics.length > 0);
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: pathToFileURL(workspace).toString(), name: 'ws' }], removed: [] },
+    });
+    assert.deepEqual(summary((await paired).diagnostics), ['sf-version-too-low 1 17:30-17:66', 'sf-force-restart-on 2 20:10-20:56']);
+  });
 });
