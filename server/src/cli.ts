@@ -1,14 +1,24 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, type AnalysisResult, type OffsetRange, type Severity } from './analysis';
+import { analyzeDocument, type AnalysisResult, type OffsetRange, type Severity } from './analysis';
+import { NodeWorkspaceHost, pathOf } from './node-workspace-host';
 import { bundledRuleDocsUri } from './rule-docs';
+import { decode } from './text-decoding';
+
+export { decode };
 
 const USAGE = `Usage: sf-managed-identity [--format text|json] [--exit-zero] <files or folders...>
 
 Checks ARM templates for Service Fabric clusters that are not ready for managed identities.
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
 files that are not ARM deployment templates are skipped quietly.
+
+A template is analysed with the values of its parameter file (<name>.parameters.json beside
+<name>.json, or a parameter file whose metadata.template names it), and a parameter file with
+its template. Only files inside the folders given (for a file: the folder that holds it) are
+read for that; nothing outside them, also not through .. or a symbolic link.
 
   --format text   one line per finding: path:line:column severity code message (default)
   --format json   one JSON document with every finding
@@ -37,7 +47,8 @@ interface ReportedFinding {
   start: Position;
   end: Position;
   helpUri?: string;
-  related: Array<{ start: Position; end: Position; message: string }>;
+  /** `path` is set when the location is in another file (a parameter file, a template). */
+  related: Array<{ path?: string; start: Position; end: Position; message: string }>;
   fixes: string[];
 }
 
@@ -91,37 +102,48 @@ function statSafe(path: string) {
   }
 }
 
-/** Decodes a file as VS Code does: UTF-8 with or without a BOM, UTF-16 with a BOM. */
-export function decode(bytes: Buffer): string {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString('utf8');
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    const swapped = Buffer.from(bytes.subarray(2));
-    swapped.swap16();
-    return swapped.toString('utf16le');
-  }
-  return bytes.toString('utf8');
-}
+type Locate = (range: OffsetRange) => { start: Position; end: Position };
 
-function report(text: string, result: AnalysisResult): ReportedFinding[] {
+function locator(text: string): Locate {
   const document = TextDocument.create('file:///template.json', 'json', 0, text);
-  const at = (range: OffsetRange) => {
+  return (range) => {
     const start = document.positionAt(range.offset);
     const end = document.positionAt(range.offset + range.length);
     return { start: { line: start.line + 1, column: start.character + 1 }, end: { line: end.line + 1, column: end.character + 1 } };
   };
+}
+
+function report(text: string, result: AnalysisResult, host: NodeWorkspaceHost): ReportedFinding[] {
+  const at = locator(text);
   if (result.problem) {
     return [{ code: result.problem.kind, severity: 'warning', message: result.problem.message, ...at(result.problem.range), related: [], fixes: [] }];
   }
+  const others = new Map<string, Locate | undefined>();
+  const other = (uri: string) => {
+    if (!others.has(uri)) {
+      const otherText = host.readFile(uri);
+      others.set(uri, otherText === undefined ? undefined : locator(otherText));
+    }
+    return others.get(uri);
+  };
   return result.findings.map((finding) => ({
     code: finding.code,
     severity: finding.severity,
     message: finding.message,
     ...at(finding.range),
     helpUri: bundledRuleDocsUri(finding.code),
-    related: (finding.related ?? []).map((related) => ({ ...at(related.range), message: related.message })),
+    related: (finding.related ?? []).flatMap((related) => {
+      if (related.uri === undefined) return [{ ...at(related.range), message: related.message }];
+      const locate = other(related.uri);
+      const path = pathOf(related.uri);
+      return locate && path ? [{ path: displayPath(path), ...locate(related.range), message: related.message }] : [];
+    }),
     fixes: finding.fixes.map((fix) => fix.title),
   }));
+}
+
+function displayPath(path: string): string {
+  return relative(process.cwd(), path) || path;
 }
 
 export function main(args: string[]): number {
@@ -140,8 +162,12 @@ export function main(args: string[]): number {
     return 2;
   }
 
-  const results: Array<{ path: string; findings: ReportedFinding[] }> = [];
+  // The boundary for parameter files: the folders given, and the folder of each file given.
+  const roots = options.paths.map((path) => (statSafe(path)?.isDirectory() ? resolve(path) : dirname(resolve(path))));
+  const host = new NodeWorkspaceHost({ roots });
+  const results: Array<{ path: string; template?: string; findings: ReportedFinding[] }> = [];
   let templates = 0;
+  let parameterFiles = 0;
   for (const file of files) {
     let text: string;
     try {
@@ -150,15 +176,18 @@ export function main(args: string[]): number {
       process.stderr.write(`sf-managed-identity: cannot read ${file}: ${(error as Error).message}\n`);
       continue;
     }
-    const result = analyzeTemplate(text);
-    if (!result.isTemplate) continue;
-    templates++;
-    results.push({ path: relative(process.cwd(), file) || file, findings: report(text, result) });
+    const result = analyzeDocument(text, { uri: pathToFileURL(resolve(file)).toString(), host });
+    if (result.isTemplate) templates++;
+    else if (result.parametersFor !== undefined) parameterFiles++;
+    else continue;
+    // A parameter file says which template it was analysed with.
+    const template = result.parametersFor === undefined ? undefined : pathOf(result.parametersFor);
+    results.push({ path: relative(process.cwd(), file) || file, ...(template ? { template: displayPath(template) } : {}), findings: report(text, result, host) });
   }
 
   const all = results.flatMap((file) => file.findings);
   const count = (severity: Severity) => all.filter((finding) => finding.severity === severity).length;
-  const summary = { templates, errors: count('error'), warnings: count('warning'), information: count('information') };
+  const summary = { templates, parameterFiles, errors: count('error'), warnings: count('warning'), information: count('information') };
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify({ files: results, summary }, null, 2)}\n`);
   } else {
@@ -166,13 +195,14 @@ export function main(args: string[]): number {
       for (const finding of file.findings) {
         process.stdout.write(`${file.path}:${finding.start.line}:${finding.start.column} ${finding.severity} ${finding.code} ${finding.message}\n`);
         for (const related of finding.related) {
-          process.stdout.write(`  ${file.path}:${related.start.line}:${related.start.column} note ${related.message}\n`);
+          process.stdout.write(`  ${related.path ?? file.path}:${related.start.line}:${related.start.column} note ${related.message}\n`);
         }
       }
     }
     process.stderr.write(
       `${all.length} finding${all.length === 1 ? '' : 's'} (${summary.errors} error${summary.errors === 1 ? '' : 's'}, ` +
-        `${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${templates} ARM template${templates === 1 ? '' : 's'}.\n`,
+        `${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${templates} ARM template${templates === 1 ? '' : 's'}` +
+        `${parameterFiles ? ` and ${parameterFiles} parameter file${parameterFiles === 1 ? '' : 's'}` : ''}.\n`,
     );
   }
   return summary.errors > 0 && !options.exitZero ? 1 : 0;

@@ -1,15 +1,19 @@
 import {
   CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  FileChangeType,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, type AnalysisResult } from './analysis';
+import { analyzeDocument, sameUri, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
+import { mappingFromSetting, NodeWorkspaceHost, pathOf } from './node-workspace-host';
 
 export interface ServerOptions {
   /** Where each rule's documentation page lives. */
@@ -19,17 +23,49 @@ export interface ServerOptions {
 /** How long push diagnostics wait for typing to pause. */
 const PUSH_DEBOUNCE_MS = 150;
 const NOT_ANALYSED: AnalysisResult = { isTemplate: false, findings: [] };
+/** The setting of ARM Tools that maps templates to parameter files. */
+const PARAMETER_FILES_SECTION = 'azureResourceManagerTools';
 
 /**
  * Wires the analysis to a connection: documents, capabilities and handlers, nothing more.
- * Diagnostics are pulled by clients that support it and pushed to the others.
+ * Diagnostics are pulled by clients that support it and pushed to the others. A template and
+ * its parameter file depend on each other: when one changes, the other is analysed again.
  */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
   const analyses = new Map<string, { version: number; result: AnalysisResult }>();
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   let pullDiagnostics = false;
+  let refreshSupport = false;
   let versionedEdits = false;
+  let configurationSupport = false;
+  let watchedFilesDynamic = false;
+  let folders: string[] = [];
+  let folderUris: string[] = [];
+  let workspaceFoldersSupport = false;
+  let parameterFilesSetting: unknown;
+  let host = createHost();
+
+  function createHost(): NodeWorkspaceHost {
+    return new NodeWorkspaceHost({
+      roots: folders,
+      openDocument: (uri) => openDocument(uri)?.getText(),
+      openDocuments: () => documents.keys(),
+      parameterFileMapping: () => mappingFromSetting(parameterFilesSetting, folders),
+    });
+  }
+
+  function openDocument(uri: string): TextDocument | undefined {
+    return documents.get(uri) ?? documents.all().find((document) => sameUri(document.uri, uri));
+  }
+
+  /** Another file's text, for related locations: open in the editor, or from the workspace. */
+  function otherDocument(uri: string): TextDocument | undefined {
+    const open = openDocument(uri);
+    if (open) return open;
+    const text = host.readFile(uri);
+    return text === undefined ? undefined : TextDocument.create(uri, 'json', 0, text);
+  }
 
   /** The analysis of a document's current version; bad input never escapes as an exception. */
   function analysisOf(document: TextDocument): AnalysisResult {
@@ -37,7 +73,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (cached?.version === document.version) return cached.result;
     let result: AnalysisResult;
     try {
-      result = analyzeTemplate(document.getText());
+      result = analyzeDocument(document.getText(), { uri: document.uri, host });
     } catch (error) {
       connection.console.error(`Could not analyse ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       result = NOT_ANALYSED;
@@ -46,15 +82,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return result;
   }
 
+  function diagnosticsOf(document: TextDocument) {
+    return toDiagnostics(document, analysisOf(document), options.ruleDocsUri, otherDocument);
+  }
+
   function publish(uri: string): void {
     pending.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
-    void connection.sendDiagnostics({
-      uri,
-      version: document.version,
-      diagnostics: toDiagnostics(document, analysisOf(document), options.ruleDocsUri),
-    });
+    void connection.sendDiagnostics({ uri, version: document.version, diagnostics: diagnosticsOf(document) });
   }
 
   function schedulePublish(uri: string, delay: number): void {
@@ -62,47 +98,124 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     pending.set(uri, setTimeout(() => publish(uri), delay));
   }
 
+  /**
+   * Forgets the analyses that `changed` may affect and has them shown again: those that read
+   * it, or all of them when a file may have appeared or gone (pairing looks at folder listings).
+   */
+  function invalidate(changed: string | 'everything', except?: string): void {
+    let any = false;
+    for (const [uri, cached] of analyses) {
+      if (uri === except) continue;
+      if (changed === 'everything' || (cached.result.dependencies ?? []).some((dependency) => sameUri(dependency, changed))) {
+        analyses.delete(uri);
+        any = true;
+        if (!pullDiagnostics) schedulePublish(uri, PUSH_DEBOUNCE_MS);
+      }
+    }
+    if (any && pullDiagnostics && refreshSupport) {
+      // Typed void, but it is a request: a client that answers with an error must not crash the server.
+      Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
+    }
+  }
+
+  async function loadSettings(): Promise<void> {
+    if (!configurationSupport) return;
+    try {
+      const section = await connection.workspace.getConfiguration(PARAMETER_FILES_SECTION);
+      parameterFilesSetting = section?.parameterFiles;
+    } catch {
+      parameterFilesSetting = undefined;
+    }
+    invalidate('everything');
+  }
+
   connection.onInitialize((params): InitializeResult => {
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
+    refreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    configurationSupport = params.capabilities.workspace?.configuration === true;
+    watchedFilesDynamic = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    setFolders(params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []));
+    workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...(workspaceFoldersSupport ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
         ...(pullDiagnostics
-          ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: false, workspaceDiagnostics: false } }
+          ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: true, workspaceDiagnostics: false } }
           : {}),
       },
       serverInfo: { name: 'sf-managed-identity' },
     };
   });
 
+  /** Parameter files and linked templates are only read inside these folders. */
+  function setFolders(uris: string[]): void {
+    folderUris = uris;
+    folders = uris.map(pathOf).filter((path): path is string => path !== undefined);
+    host = createHost();
+  }
+
+  connection.onInitialized(() => {
+    if (workspaceFoldersSupport) {
+      // A folder added or removed moves the boundary of what may be read.
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const gone = new Set(removed.map((folder) => folder.uri));
+        setFolders([...folderUris.filter((uri) => !gone.has(uri)), ...added.map((folder) => folder.uri)]);
+        invalidate('everything');
+      });
+    }
+    if (configurationSupport) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: PARAMETER_FILES_SECTION }).catch(() => undefined);
+      void loadSettings();
+    }
+    if (watchedFilesDynamic) {
+      // Parameter files that are not open change on disk; the server hears of it here.
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{json,jsonc}' }] })
+        .catch(() => undefined);
+    }
+  });
+
+  connection.onDidChangeConfiguration(() => void loadSettings());
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) {
+      // Created or deleted: a pairing may have appeared or gone. Changed: who read it is stale.
+      invalidate(change.type === FileChangeType.Changed ? change.uri : 'everything');
+    }
+  });
+
   documents.onDidOpen(({ document }) => {
     if (!pullDiagnostics) schedulePublish(document.uri, 0);
+    // The open text now wins over the file on disk, and it may be a parameter file or template
+    // that another open document pairs with only now (not saved yet).
+    invalidate('everything', document.uri);
   });
   documents.onDidChangeContent(({ document }) => {
     if (!pullDiagnostics) schedulePublish(document.uri, PUSH_DEBOUNCE_MS);
+    invalidate(document.uri, document.uri);
   });
   documents.onDidClose(({ document }) => {
     clearTimeout(pending.get(document.uri));
     pending.delete(document.uri);
     analyses.delete(document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    // Back to the file on disk, if there is one, for the documents that paired with it.
+    invalidate('everything');
   });
 
   connection.languages.diagnostics.on((params) => {
     const document = documents.get(params.textDocument.uri);
-    return {
-      kind: DocumentDiagnosticReportKind.Full,
-      items: document ? toDiagnostics(document, analysisOf(document), options.ruleDocsUri) : [],
-    };
+    return { kind: DocumentDiagnosticReportKind.Full, items: document ? diagnosticsOf(document) : [] };
   });
 
   connection.onCodeAction((params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     try {
-      return codeActions(document, analysisOf(document), params, versionedEdits, options.ruleDocsUri);
+      return codeActions(document, analysisOf(document), params, versionedEdits, options.ruleDocsUri, otherDocument);
     } catch (error) {
       connection.console.error(`Could not compute code actions for ${document.uri}: ${String(error)}`);
       return [];

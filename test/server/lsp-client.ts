@@ -30,8 +30,8 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(capabilities: ClientCapabilities): Promise<InitializeResult> {
-    const result = await this.connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities });
+  async initialize(capabilities: ClientCapabilities, workspaceFolders: Array<{ uri: string; name: string }> | null = null): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, workspaceFolders, capabilities });
     await this.connection.sendNotification('initialized', {});
     return result;
   }

@@ -236,21 +236,25 @@ describe('expression evaluator', () => {
   it('values from outside (a parameter file) win over defaults', () => {
     const root = parseTree(JSON.stringify({ parameters: { v: { defaultValue: 'default' } }, probe: "[parameters('V')]" }))!;
     const given = parseTree('"given"')!;
-    const scope = TemplateScope.ofTemplate(root, { parameterValues: { v: given } });
+    const scope = TemplateScope.ofTemplate(root, { parameterValues: new Map([['v', { name: 'v', value: given }]]) });
     const probe = root.children![1].children![1];
     assert.equal(scope.trace(probe).value(), 'given');
-    // The node is in another document: never a place to edit or point at in the template.
-    assert.equal(scope.trace(probe).node, undefined);
-    assert.equal(scope.trace(probe).externalNode, given);
-    assert.deepEqual(scope.trace(probe).steps.map((s) => [s.name, s.external]), [['v', true]]);
+    // The node is the parameter file's: source-documents.ts tags ranges and fixes there with its URI.
+    assert.equal(scope.trace(probe).node, given);
+    assert.deepEqual(scope.trace(probe).steps.map((s) => [s.kind, s.name]), [['parameter', 'v']]);
   });
 
-  it('values from a parameter file are plain JSON: a string that looks like an expression is not evaluated', () => {
-    const root = parseTree(JSON.stringify({ parameters: { o: {} }, probe: "[parameters('o').inner]" }))!;
-    const given = parseTree(JSON.stringify({ inner: "[concat('a', 'b')]" }))!;
-    const scope = TemplateScope.ofTemplate(root, { parameterValues: { o: given } });
-    const traced = scope.trace(root.children![1].children![1]);
-    assert.equal(traced.value(), "[concat('a', 'b')]");
-    assert.equal(traced.node, undefined);
+  it('a parameter given without a readable value (a Key Vault reference) is unknown, not its default', () => {
+    const root = parseTree(JSON.stringify({ parameters: { v: { defaultValue: 'default' } }, probe: "[parameters('v')]" }))!;
+    const scope = TemplateScope.ofTemplate(root, { parameterValues: new Map([['v', { name: 'v', value: undefined }]]) });
+    assert.equal(scope.trace(root.children![1].children![1]).value(), UNKNOWN);
+  });
+
+  it('values from a parameter file are plain JSON: a string there that looks like an expression is unknown, never evaluated', () => {
+    const root = parseTree(JSON.stringify({ parameters: { o: {} }, probe: "[parameters('o').inner]", other: "[parameters('o').plain]" }))!;
+    const given = parseTree(JSON.stringify({ inner: "[concat('a', 'b')]", plain: 'x' }))!;
+    const scope = TemplateScope.ofTemplate(root, { parameterValues: new Map([['o', { name: 'o', value: given }]]) });
+    assert.equal(scope.trace(root.children![1].children![1]).value(), UNKNOWN);
+    assert.equal(scope.trace(root.children![2].children![1]).value(), 'x');
   });
 });

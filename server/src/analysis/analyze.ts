@@ -1,20 +1,37 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { propertyValue } from './json-nodes';
+import { parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, templateForParameterFile, unknownValues } from './parameter-files';
 import { RULES } from './rules';
+import { registerDocument } from './source-documents';
 import { buildTemplateContext } from './template-context';
-import { isDeploymentTemplateSchema } from './template-model';
-import type { AnalysisResult, Finding } from './types';
+import { isDeploymentTemplateSchema, type LinkOptions } from './template-model';
+import type { ParameterValues } from './template-scope';
+import type { AnalysisResult, Finding, Fix } from './types';
+import { basenameUri, sameUri, type WorkspaceHost } from './workspace-host';
 
-/** ARM accepts comments and trailing commas in templates. */
-const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
 /** Finds a deployment template `$schema` in text that could not be parsed. */
 const SCHEMA_IN_TEXT = /"\$schema"\s*:\s*"https?:\/\/schema\.management\.azure\.com\/schemas\/[^/"]+\/(?:deploymentTemplate|subscriptionDeploymentTemplate|tenantDeploymentTemplate|managementGroupDeploymentTemplate)\.json#?"/i;
+
+/** Where a document is, and how to reach the files beside it. Without them, it is analysed alone. */
+export interface AnalyzeOptions {
+  uri?: string;
+  host?: WorkspaceHost;
+}
 
 /**
  * Analyses one document. Documents that are not ARM deployment templates get no findings;
  * templates that cannot be read get one problem that says where and why.
  */
 export function analyzeTemplate(text: string): AnalysisResult {
+  return analyzeDocument(text);
+}
+
+/**
+ * Analyses a template with the values of its parameter file, or a parameter file with the
+ * template it is for. Without a URI and a host, a template is analysed with its defaults alone
+ * and a parameter file gets nothing.
+ */
+export function analyzeDocument(text: string, options: AnalyzeOptions = {}): AnalysisResult {
   const errors: ParseError[] = [];
   let root: Node | undefined;
   try {
@@ -33,30 +50,126 @@ export function analyzeTemplate(text: string): AnalysisResult {
       },
     };
   }
+  if (root?.type === 'object' && options.uri !== undefined && options.host && parseParameterFile(text)) {
+    return analyzeParameterFile(text, root, errors, options.uri, options.host);
+  }
   if (root?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) {
     return { isTemplate: false, findings: [] };
   }
-  if (errors.length > 0) {
-    const first = errors[0];
-    return {
-      isTemplate: true,
-      findings: [],
-      problem: {
-        kind: 'invalid-json',
-        message: `This template is not valid JSON here (${printParseErrorCode(first.error)}), so it was not checked for managed identity readiness.`,
-        range: { offset: first.offset, length: first.length },
-      },
-    };
+  if (errors.length > 0) return { isTemplate: true, findings: [], problem: invalidJson(errors[0], 'template') };
+
+  registerDocument(root, { uri: options.uri, text });
+  const dependencies: string[] = [];
+  let values: ParameterValues | undefined;
+  let parameterFile: { uri: string; name: string } | undefined;
+  if (options.uri !== undefined && options.host) {
+    const uri = parameterFileFor(options.uri, options.host);
+    const parameterText = uri === undefined ? undefined : options.host.readFile(uri);
+    if (uri !== undefined) dependencies.push(uri);
+    const parsed = parameterText === undefined ? undefined : parseParameterFile(parameterText);
+    if (uri !== undefined && parameterText !== undefined && parsed) {
+      parameterFile = { uri, name: basenameUri(uri) };
+      registerDocument(parsed.root, { uri, text: parameterText, parameterFile: parameterFile.name });
+      // A parameter file that cannot be read leaves every parameter unknown: its defaults would be a guess.
+      values = parsed.valid ? parameterValues(parsed.root) : unknownValues(root);
+    }
   }
-  const context = buildTemplateContext(root);
-  return { isTemplate: true, findings: dedupe(RULES.flatMap((rule) => rule.check(context))) };
+  const findings = runRules(root, values, options.uri !== undefined && options.host ? { uri: options.uri, host: options.host, dependencies } : undefined);
+  return {
+    isTemplate: true,
+    findings: findings.map((finding) => inTemplate(finding, options.uri, parameterFile)),
+    ...(dependencies.length ? { dependencies } : {}),
+  };
+}
+
+function runRules(template: Node, values: ParameterValues | undefined, link: LinkOptions | undefined): Finding[] {
+  const context = buildTemplateContext(template, { ...(values ? { parameterValues: values } : {}), ...(link ? { link } : {}) });
+  return dedupe(RULES.flatMap((rule) => rule.check(context)));
+}
+
+/**
+ * A template's finding as the template shows it: fixes that would edit another file are offered
+ * there instead, and a finding that rests on a parameter file's value says so.
+ */
+function inTemplate(finding: Finding, uri: string | undefined, parameterFile: { uri: string; name: string } | undefined): Finding {
+  const fromParameterFile = parameterFile !== undefined && (finding.related ?? []).some((related) => related.uri === parameterFile.uri);
+  let message = fromParameterFile
+    ? `${finding.message} This comes from the value in the parameter file ${parameterFile.name}, where the quick fix is offered.`
+    : finding.message;
+  let related = finding.related?.map(({ uri: relatedUri, ...rest }) => (relatedUri === undefined || relatedUri === uri ? rest : { ...rest, uri: relatedUri }));
+  if (finding.linked) {
+    // Shown at the templateLink, with the place in the linked template as related information.
+    message = `In the linked template ${finding.linked.name}: ${message}`;
+    related = [{ uri: finding.linked.uri, range: finding.linked.range, message: `The finding is here in ${finding.linked.name}.` }, ...(related ?? [])];
+  }
+  return { ...finding, message, ...(related ? { related } : {}), fixes: fixesFor(finding.fixes, uri) };
+}
+
+/** The fixes whose every change is in the document `uri`, with the changes' URIs dropped. */
+function fixesFor(fixes: Fix[], uri: string | undefined): Fix[] {
+  return fixes
+    .filter((fix) => fix.changes.every((change) => change.uri === undefined || change.uri === uri))
+    .map((fix) => ({ ...fix, changes: fix.changes.map(({ uri: _uri, ...change }) => change) }));
+}
+
+/**
+ * A parameter file, analysed with the template it is for: a finding that rests on one of its
+ * values is shown at that value, with the fixes that edit this file.
+ */
+function analyzeParameterFile(text: string, root: Node, errors: ParseError[], uri: string, host: WorkspaceHost): AnalysisResult {
+  const templateUri = templateForParameterFile(uri, root, host);
+  const templateText = templateUri === undefined || sameUri(templateUri, uri) ? undefined : host.readFile(templateUri);
+  let template: Node | undefined;
+  const templateErrors: ParseError[] = [];
+  try {
+    template = templateText === undefined ? undefined : parseTree(templateText, templateErrors, PARSE_OPTIONS);
+  } catch {
+    // Nested too deeply to parse: the template gets its own message; its parameter file gets nothing.
+    template = undefined;
+  }
+  if (templateUri === undefined || templateText === undefined || template?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(template, '$schema')?.value)) {
+    return { isTemplate: false, findings: [] };
+  }
+  const dependencies = [templateUri];
+  if (errors.length > 0) return { isTemplate: false, parametersFor: templateUri, findings: [], problem: invalidJson(errors[0], 'parameter file'), dependencies };
+  if (templateErrors.length > 0) return { isTemplate: false, parametersFor: templateUri, findings: [], dependencies };
+
+  registerDocument(template, { uri: templateUri, text: templateText });
+  const name = basenameUri(uri);
+  registerDocument(root, { uri, text, parameterFile: name });
+  const templateName = basenameUri(templateUri);
+  const findings: Finding[] = [];
+  for (const finding of runRules(template, parameterValues(root), { uri: templateUri, host, dependencies })) {
+    const here = finding.related?.find((related) => related.uri === uri);
+    if (!here) continue;
+    findings.push({
+      ...finding,
+      message: `${finding.message} The template ${templateName} uses this value.`,
+      range: here.range,
+      related: [
+        { uri: templateUri, range: finding.range, message: `${templateName} uses the value here.` },
+        ...(finding.related ?? []).filter((related) => related !== here).map((related) => ({ ...related, uri: related.uri ?? templateUri })),
+      ],
+      fixes: fixesFor(finding.fixes, uri),
+    });
+  }
+  return { isTemplate: false, parametersFor: templateUri, findings, dependencies };
+}
+
+function invalidJson(error: ParseError, what: 'template' | 'parameter file') {
+  return {
+    kind: 'invalid-json' as const,
+    message: `This ${what} is not valid JSON here (${printParseErrorCode(error.error)}), so it was not checked for managed identity readiness.`,
+    range: { offset: error.offset, length: error.length },
+  };
 }
 
 /** Clusters that share a parameter would otherwise report the same place twice. */
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((finding) => {
-    const key = `${finding.code}@${finding.range.offset}:${finding.range.length}`;
+    const inLinked = finding.linked ? `@${finding.linked.uri}:${finding.linked.range.offset}` : '';
+    const key = `${finding.code}@${finding.range.offset}:${finding.range.length}${inLinked}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

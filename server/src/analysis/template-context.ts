@@ -1,7 +1,7 @@
 import type { Node } from 'jsonc-parser';
-import { propertyValue } from './json-nodes';
-import { isExpression, literalString, type TemplateScopeOptions } from './template-scope';
-import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type ResourceEntry } from './template-model';
+import { property, propertyValue } from './json-nodes';
+import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type LinkOptions, type ResourceEntry } from './template-model';
+import { isExpression, literalString, type Resolved, type TemplateScopeOptions } from './template-scope';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
 
@@ -15,6 +15,8 @@ export interface ClusterContext {
   forceRestart: ForceRestartState;
   /** Applications with a managed identity that run on this cluster (see `linkApplications`). */
   identityApplications: IdentityApplication[];
+  /** `properties.upgradeMode`: absent, unknown (undefined), or its resolved value. */
+  upgradeMode: { state: 'absent' } | { state: 'unknown' } | { state: 'known'; value: string; resolved: Resolved };
 }
 
 /** An application resource that uses a managed identity. */
@@ -30,12 +32,22 @@ export interface TemplateContext {
   root: Node;
   clusters: ClusterContext[];
   identityApplications: IdentityApplication[];
+  applications: ApplicationContext[];
+}
+
+/** Every application resource, whether it uses an identity or not. */
+export interface ApplicationContext {
+  entry: ResourceEntry;
+  label: string;
+  /** The `identity` property and the `properties.managedIdentities` property, where declared. */
+  declaredIdentity: Node[];
 }
 
 /** `options.parameterValues` (a parameter file's values) win over the template's defaults. */
-export function buildTemplateContext(root: Node, options: TemplateScopeOptions = {}): TemplateContext {
+export function buildTemplateContext(root: Node, options: TemplateScopeOptions & { link?: LinkOptions } = {}): TemplateContext {
   const clusters: ClusterContext[] = [];
   const identityApplications: IdentityApplication[] = [];
+  const applications: ApplicationContext[] = [];
   for (const entry of collectResources(root, options)) {
     if (entry.type === CLUSTER_TYPE && entry.typeNode) {
       const name = knownName(entry);
@@ -46,20 +58,33 @@ export function buildTemplateContext(root: Node, options: TemplateScopeOptions =
         tokenService: tokenServiceState(entry.node, entry.scope),
         forceRestart: forceRestartState(entry.node, entry.scope),
         identityApplications: [],
+        upgradeMode: upgradeModeOf(entry),
       });
     } else if (entry.type === APPLICATION_TYPE) {
+      const name = knownName(entry);
+      const label = name ? `Application '${name}'` : 'An application';
       const evidence = identityEvidence(entry);
-      if (evidence) {
-        const name = knownName(entry);
-        identityApplications.push({ entry, evidence, label: name ? `Application '${name}'` : 'An application' });
-      }
+      if (evidence) identityApplications.push({ entry, evidence, label });
+      const declaredIdentity = [property(entry.node, 'identity'), property(propertyValue(entry.node, 'properties'), 'managedIdentities')].filter(
+        (node): node is Node => node !== undefined,
+      );
+      applications.push({ entry, label, declaredIdentity });
     }
   }
   for (const application of identityApplications) {
     const cluster = clusterOf(application.entry, clusters);
     cluster?.identityApplications.push(application);
   }
-  return { root, clusters, identityApplications };
+  return { root, clusters, identityApplications, applications };
+}
+
+/** `properties.upgradeMode` evaluated: known only when it evaluates to a string written somewhere. */
+function upgradeModeOf({ node, scope }: ResourceEntry): ClusterContext['upgradeMode'] {
+  const modeNode = propertyValue(propertyValue(node, 'properties'), 'upgradeMode');
+  if (!modeNode) return { state: 'absent' };
+  const resolved = scope.resolve(modeNode);
+  const value = scope.resolveString(modeNode);
+  return resolved && value !== undefined ? { state: 'known', value, resolved } : { state: 'unknown' };
 }
 
 /**

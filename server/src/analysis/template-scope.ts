@@ -14,7 +14,10 @@ export interface Resolved {
 
 interface ParameterSource {
   name: string;
-  /** True when `value` is in another document (a parameter file). */
+  /**
+   * True when `value` is in a parameter file: plain JSON, read as it is written; a string
+   * there that looks like an expression is unknown (never guessed at).
+   */
   external?: boolean;
   use: ParameterUse;
   /** The node of the value: a value given from outside, the `defaultValue`, or undefined (unknown). */
@@ -24,18 +27,22 @@ interface ParameterSource {
 }
 
 /**
+ * The values a parameter file gives, by parameter name in lower case. A value of undefined
+ * means the file supplies the parameter in a way the analysis cannot know (a Key Vault
+ * `reference`): unknown, not the default.
+ */
+export type ParameterValues = ReadonlyMap<string, { name: string; value: Node | undefined }>;
+
+/** How a template is deployed: the parameter file's values win over the defaults. */
+export interface TemplateScopeOptions {
+  parameterValues?: ParameterValues;
+}
+
+/**
  * Where a parameter's value came from: its `defaultValue`, a value given from outside (a
  * parameter file), a value a nested deployment passed in, or nowhere.
  */
 export type ParameterUse = 'default' | 'given' | 'passed' | 'none';
-
-export interface TemplateScopeOptions {
-  /**
-   * Values for the template's parameters from outside the template (a parameter file), by
-   * parameter name. They win over `defaultValue`. Each is the node of the `value`.
-   */
-  parameterValues?: Record<string, Node>;
-}
 
 /** Evaluation nested deeper than this (variables through variables ...) is unknown. */
 const MAX_EVALUATION_DEPTH = 100;
@@ -77,21 +84,24 @@ export class TemplateScope implements EvaluationContext {
 
   private constructor() {}
 
-  /** The scope of a template: its parameters (given values, else defaults) and its variables. */
+  /**
+   * The scope of a template: its variables, and its parameters' values from the parameter file
+   * when one is given, otherwise their default values.
+   */
   static ofTemplate(template: Node, options: TemplateScopeOptions = {}): TemplateScope {
     const scope = new TemplateScope();
     scope.templateId = ++templateCount;
     scope.addVariables(template);
-    const given = new Map(Object.entries(options.parameterValues ?? {}).map(([name, node]) => [name.toLowerCase(), node]));
     for (const decl of propertyEntries(propertyValue(template, 'parameters'))) {
       const key = decl.name.toLowerCase();
-      scope.parameters.set(key, {
-        name: decl.name,
-        value: given.get(key) ?? propertyValue(decl.value, 'defaultValue'),
-        external: given.has(key),
-        use: given.has(key) ? 'given' : 'default',
-        scope,
-      });
+      const given = options.parameterValues?.get(key);
+      scope.parameters.set(
+        key,
+        given
+          ? // A parameter file's value (undefined: given, but unknown, such as a Key Vault reference).
+            { name: decl.name, value: given.value, external: true, use: 'given', scope }
+          : { name: decl.name, value: propertyValue(decl.value, 'defaultValue'), use: 'default', scope },
+      );
     }
     return scope;
   }
@@ -193,9 +203,9 @@ export class TemplateScope implements EvaluationContext {
       return new Computed(`\u0000${source.scope.templateId}:parameters('${source.name.toLowerCase()}')\u0000`);
     }
     if (source.external) {
-      // A parameter file's values live in another document; they are read as plain JSON
-      // (a string that looks like an expression is kept as it is), never evaluated here.
-      return new ExternalJson(source.value, [{ kind: 'parameter', name: source.name, node: source.value, external: true }]);
+      // A parameter file's value lives in another document (source-documents.ts knows which):
+      // plain JSON, never evaluated in the template's scope.
+      return new ParameterFileValue(source.value, [{ kind: 'parameter', name: source.name, node: source.value }]);
     }
     const step: ValueStep = { kind: 'parameter', name: source.name, node: source.value };
     return source.scope.trace(source.value, [step]);
@@ -295,7 +305,6 @@ function withSteps(traced: Traced, steps: ValueStep[]): Traced {
   const all = [...steps, ...traced.steps];
   return {
     node: traced.node,
-    externalNode: traced.externalNode,
     steps: all,
     value: () => traced.value(),
     property: (name) => {
@@ -306,27 +315,29 @@ function withSteps(traced: Traced, steps: ValueStep[]): Traced {
   };
 }
 
-/** A value written in another document (a parameter file): plain JSON, no node in the template. */
-class ExternalJson implements Traced {
-  readonly node = undefined;
+/**
+ * A value written in a parameter file: plain JSON. Its node is in that document, so a finding,
+ * related location or fix that uses it carries the parameter file's URI (source-documents.ts).
+ */
+class ParameterFileValue implements Traced {
   constructor(
-    readonly externalNode: Node,
+    readonly node: Node,
     readonly steps: ValueStep[],
   ) {}
 
   value(): Value {
-    return plainJson(this.externalNode, 0);
+    return plainJson(this.node, 0);
   }
 
   property(name: string): Traced | undefined {
-    if (this.externalNode.type !== 'object') return UNKNOWN_TRACED;
-    const child = propertyValue(this.externalNode, name);
-    return child && new ExternalJson(child, this.steps);
+    if (this.node.type !== 'object') return UNKNOWN_TRACED;
+    const child = propertyValue(this.node, name);
+    return child && new ParameterFileValue(child, this.steps);
   }
 
   elements(): Traced[] | undefined {
-    if (this.externalNode.type !== 'array') return undefined;
-    return (this.externalNode.children ?? []).map((child) => new ExternalJson(child, this.steps));
+    if (this.node.type !== 'array') return undefined;
+    return (this.node.children ?? []).map((child) => new ParameterFileValue(child, this.steps));
   }
 }
 
@@ -334,9 +345,11 @@ function plainJson(node: Node, depth: number): Value {
   if (depth > 256) return UNKNOWN;
   switch (node.type) {
     case 'string':
+      // A parameter file holds values, not template expressions: never guess what `[...]` means there.
+      return isExpression(node.value) ? UNKNOWN : (node.value as string);
     case 'number':
     case 'boolean':
-      return node.value as string | number | boolean;
+      return node.value as number | boolean;
     case 'null':
       return null;
     case 'array':

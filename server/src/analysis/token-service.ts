@@ -1,6 +1,7 @@
-import { getNodePath, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
 import { UNKNOWN } from './expressions/values';
 import { propertyValue } from './json-nodes';
+import { changeAt } from './source-documents';
 import type { JsonChange } from './types';
 import type { ParameterUse, TemplateScope, Traced, ValueStep } from './template-scope';
 
@@ -32,7 +33,7 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     return {
       state: 'missing',
       reason: 'the cluster has no fabricSettings',
-      enable: [{ path: [...getNodePath(cluster), 'properties'], value: { fabricSettings: [ENABLED_SECTION] } }],
+      enable: [changeAt(cluster, { fabricSettings: [ENABLED_SECTION] }, 'properties')],
       steps: [],
     };
   }
@@ -43,7 +44,7 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     return {
       state: 'missing',
       reason: 'the cluster has no fabricSettings',
-      enable: properties.node?.type === 'object' ? [{ path: [...getNodePath(properties.node), 'fabricSettings'], value: [ENABLED_SECTION] }] : [],
+      enable: properties.node?.type === 'object' ? [changeAt(properties.node, [ENABLED_SECTION], 'fabricSettings')] : [],
       steps: properties.steps,
       computed: properties.node ? undefined : 'properties',
     };
@@ -55,7 +56,7 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     return {
       state: 'missing',
       reason: literalNull && settings.steps.length === 0 ? 'fabricSettings is null' : `fabricSettings evaluates to null${withDefaults(dependsOn)}`,
-      enable: literalNull && settings.node ? [{ path: getNodePath(settings.node), value: [ENABLED_SECTION] }] : [],
+      enable: literalNull && settings.node ? [changeAt(settings.node, [ENABLED_SECTION])] : [],
       steps: settings.steps,
       computed: literalNull ? undefined : 'fabricSettings',
     };
@@ -106,7 +107,7 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
     return {
       state: 'missing',
       reason: `fabricSettings has no ${SECTION_NAME} section`,
-      enable: settings.node?.type === 'array' ? [{ path: [...getNodePath(settings.node), -1], value: ENABLED_SECTION }] : [],
+      enable: settings.node?.type === 'array' ? [changeAt(settings.node, ENABLED_SECTION, -1)] : [],
       steps: settings.steps,
       computed: computed(settings, 'fabricSettings'),
     };
@@ -114,8 +115,8 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
   if (enableParameters === 0) {
     const section = sections[0];
     let enable: JsonChange[] = [];
-    if (firstParameters?.node?.type === 'array') enable = [{ path: [...getNodePath(firstParameters.node), -1], value: ENABLED_SECTION.parameters[0] }];
-    else if (!firstParameters && section.node?.type === 'object') enable = [{ path: [...getNodePath(section.node), 'parameters'], value: ENABLED_SECTION.parameters }];
+    if (firstParameters?.node?.type === 'array') enable = [changeAt(firstParameters.node, ENABLED_SECTION.parameters[0], -1)];
+    else if (!firstParameters && section.node?.type === 'object') enable = [changeAt(section.node, ENABLED_SECTION.parameters, 'parameters')];
     return {
       state: 'missing',
       reason: `the ${SECTION_NAME} section has no ${ENABLE_PARAMETER} parameter`,
@@ -128,10 +129,10 @@ export function tokenServiceState(cluster: Node, scope: TemplateScope): TokenSer
   let editable = true;
   for (const entry of notTrue) {
     if ('value' in entry) {
-      if (entry.value.node) changes.push({ path: getNodePath(entry.value.node), value: 'true' });
+      if (entry.value.node) changes.push(changeAt(entry.value.node, 'true'));
       else editable = false;
     } else if (entry.parameterWithoutValue.node?.type === 'object') {
-      changes.push({ path: [...getNodePath(entry.parameterWithoutValue.node), 'value'], value: 'true' });
+      changes.push(changeAt(entry.parameterWithoutValue.node, 'true', 'value'));
     } else {
       editable = false;
     }

@@ -1,4 +1,5 @@
-import { getNodePath, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { changeAt } from './source-documents';
 import { property, propertyValue } from './json-nodes';
 import { UNKNOWN } from './expressions/values';
 import { type TemplateScope, type ValueStep } from './template-scope';
@@ -41,23 +42,23 @@ export function forceRestartState(cluster: Node, scope: TemplateScope): ForceRes
   const properties = propertiesNode && scope.trace(propertiesNode);
   const description = properties ? properties.property('upgradeDescription') : undefined;
   if (!description) {
-    const path = properties?.node?.type === 'object'
-      ? [...getNodePath(properties.node), 'upgradeDescription']
-      : propertiesNode ? undefined : [...getNodePath(cluster), 'properties', 'upgradeDescription'];
-    return { state: 'off', set: path && { path, value: DOCUMENTED_UPGRADE_POLICY }, title: 'Add an upgrade policy that restarts every node' };
+    const set = properties?.node?.type === 'object'
+      ? changeAt(properties.node, DOCUMENTED_UPGRADE_POLICY, 'upgradeDescription')
+      : propertiesNode ? undefined : changeAt(cluster, DOCUMENTED_UPGRADE_POLICY, 'properties', 'upgradeDescription');
+    return { state: 'off', set, title: 'Add an upgrade policy that restarts every node' };
   }
   const descriptionValue = description.value();
   if (descriptionValue === null) {
     return {
       state: 'off',
-      set: description.node?.type === 'null' ? { path: getNodePath(description.node), value: DOCUMENTED_UPGRADE_POLICY } : undefined,
+      set: description.node?.type === 'null' ? changeAt(description.node, DOCUMENTED_UPGRADE_POLICY) : undefined,
       title: 'Add an upgrade policy that restarts every node',
     };
   }
   if (descriptionValue === UNKNOWN || typeof descriptionValue !== 'object' || Array.isArray(descriptionValue)) return { state: 'unknown' };
   const forceRestart = description.property('forceRestart');
   if (!forceRestart) {
-    const set = description.node?.type === 'object' ? { path: [...getNodePath(description.node), 'forceRestart'], value: true } : undefined;
+    const set = description.node?.type === 'object' ? changeAt(description.node, true, 'forceRestart') : undefined;
     return { state: 'off', set, title: 'Set forceRestart to true' };
   }
   const value = forceRestart.value();
@@ -70,6 +71,6 @@ export function forceRestartState(cluster: Node, scope: TemplateScope): ForceRes
     return { state: 'on', range, value: literal, steps: forceRestart.steps };
   }
   // A traced node is always literal JSON: an expression's result is written nowhere.
-  const set = forceRestart.node ? { path: getNodePath(forceRestart.node), value: true } : undefined;
+  const set = forceRestart.node ? changeAt(forceRestart.node, true) : undefined;
   return { state: 'off', set, title: 'Set forceRestart to true' };
 }

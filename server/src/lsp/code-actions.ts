@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { editsForFix, type AnalysisResult, type Fix } from '../analysis';
-import { SOURCE, toDiagnostic, toRange, type RuleDocsUri } from './diagnostics';
+import { SOURCE, toDiagnostic, toRange, type OtherDocument, type RuleDocsUri } from './diagnostics';
 
 /**
  * Quick fixes for the findings in the request's range, attached to the client's diagnostics
@@ -23,6 +23,7 @@ export function codeActions(
   params: CodeActionParams,
   versionedEdits: boolean,
   docsUri: RuleDocsUri,
+  other?: OtherDocument,
 ): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
@@ -34,9 +35,11 @@ export function codeActions(
     // show them yet, so a finding under the cursor gets its fixes all the same.
     const diagnostic =
       ours.find((candidate) => candidate.code === finding.code && sameRange(range, candidate.range)) ??
-      (overlaps(range, params.range) ? toDiagnostic(document, finding, docsUri) : undefined);
+      (overlaps(range, params.range) ? toDiagnostic(document, finding, docsUri, other) : undefined);
     if (!diagnostic) continue;
     for (const fix of finding.fixes) {
+      // The analysis only hands out fixes for this document; never edit another file blind.
+      if (fix.changes.some((change) => change.uri !== undefined)) continue;
       const edit = workspaceEdit(document, fix, versionedEdits);
       if (!edit) continue;
       actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred === true, edit });

@@ -36,8 +36,6 @@ export interface Traced {
   value(): Value;
   /** The literal JSON node in the template that holds exactly this value, when there is one. */
   readonly node?: Node;
-  /** The node that holds this value in another document (a parameter file), when it comes from there. */
-  readonly externalNode?: Node;
   readonly steps: ValueStep[];
   /**
    * A property of an object value (name matched case-insensitively): undefined when the

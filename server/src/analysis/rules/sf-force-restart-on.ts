@@ -1,6 +1,5 @@
 // forceRestart is needed once, for the upgrade that enables the token service; left on, every later upgrade restarts every node.
-import { getNodePath } from 'jsonc-parser';
-import { rangeOf } from '../json-nodes';
+import { changeAt, findingAt } from '../source-documents';
 import type { Finding } from '../types';
 import type { Rule } from './rule';
 import { deploymentNote } from './deployment-note';
@@ -24,11 +23,11 @@ export const sfForceRestartOn: Rule = {
           'Roll it back to false once that upgrade has completed, or every later upgrade restarts every node too.' +
           (forceRestart.value ? '' : ' The value is computed by an expression, so there is no quick fix: change the expression or the values it uses.') +
           (note ? ` ${note.trim()}` : ''),
-        range: rangeOf(forceRestart.range),
+        ...findingAt(forceRestart.range),
         related: origin(forceRestart.steps, 'true'),
         // Only a literal `true` is replaced; a value computed by an expression is the user's to change.
         fixes: forceRestart.value
-          ? [{ title: 'Set forceRestart to false', isPreferred: true, changes: [{ path: getNodePath(forceRestart.value), value: false }] }]
+          ? [{ title: 'Set forceRestart to false', isPreferred: true, changes: [changeAt(forceRestart.value, false)] }]
           : [],
       });
     }

@@ -1,5 +1,5 @@
 // Applications on a classic cluster can only use managed identities when the cluster runs the Managed Identity Token Service.
-import { rangeOf } from '../json-nodes';
+import { findingAt, relatedAt } from '../source-documents';
 import { ENABLE_PARAMETER, SECTION_NAME } from '../token-service';
 import type { Finding, Fix } from '../types';
 import type { Rule } from './rule';
@@ -54,13 +54,10 @@ export const sfMitsMissing: Rule = {
         code: sfMitsMissing.id,
         severity: app ? 'error' : 'warning',
         message: what + how,
-        range: rangeOf(cluster.typeNode),
+        ...findingAt(cluster.typeNode),
         related: [
           ...origin(tokenService.steps, 'of fabricSettings'),
-          ...identityApplications.map((application) => ({
-            range: rangeOf(application.evidence),
-            message: `${application.label} uses a managed identity.`,
-          })),
+          ...identityApplications.map((application) => relatedAt(application.evidence, `${application.label} uses a managed identity.`)),
         ],
         fixes,
       });

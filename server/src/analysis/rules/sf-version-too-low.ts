@@ -1,5 +1,5 @@
 // The token service exists from runtime 6.5 CU2 on; enabling it on an older pinned runtime fails the deployment.
-import { propertyValue, rangeOf } from '../json-nodes';
+import { propertyValue } from '../json-nodes';
 import { isBelowMinimum, MINIMUM_VERSION, type ClusterOs } from '../cluster-version';
 import type { TemplateContext } from '../template-context';
 import type { Traced } from '../template-scope';
@@ -7,7 +7,8 @@ import { deploymentNote } from './deployment-note';
 import type { Finding, Fix } from '../types';
 import { origin } from './value-origin';
 import type { Rule } from './rule';
-import { getNodePath, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { changeAt, findingAt } from '../source-documents';
 
 const PARAMETER_NOT_ALLOWED =
   "ParameterNotAllowed: Section 'ManagedIdentityTokenService' and Parameter 'IsEnabled' is not allowed.";
@@ -19,6 +20,8 @@ export const sfVersionTooLow: Rule = {
   check({ clusters }: TemplateContext) {
     const findings: Finding[] = [];
     for (const cluster of clusters) {
+      // With automatic upgrades the pin is the problem, and sf-code-version-with-automatic-upgrades reports it.
+      if (cluster.upgradeMode.state === 'known' && cluster.upgradeMode.value.trim().toLowerCase() === 'automatic') continue;
       const { node, scope } = cluster.entry;
       const propertiesNode = propertyValue(node, 'properties');
       const properties = propertiesNode && scope.trace(propertiesNode);
@@ -47,7 +50,7 @@ export const sfVersionTooLow: Rule = {
         code: sfVersionTooLow.id,
         severity: enabled ? 'error' : 'warning',
         message: message + (traced.node ? '' : ' The version is computed by an expression, so there is no quick fix: change the expression or the values it uses.'),
-        range: rangeOf(versionNode),
+        ...findingAt(versionNode),
         related: origin(traced.steps, version),
         // Only a version written literally is replaced; an expression is never overwritten.
         fixes: traced.node ? (os ? [os] : (['windows', 'linux'] as const)).map((target) => raiseFix(traced.node!, target, os === undefined)) : [],
@@ -71,6 +74,6 @@ function raiseFix(valueNode: Node, os: ClusterOs, sayOs: boolean): Fix {
   return {
     title: `Raise clusterCodeVersion to ${target}${sayOs ? (os === 'linux' ? ' (Linux)' : ' (Windows)') : ''}`,
     isPreferred: !sayOs,
-    changes: [{ path: getNodePath(valueNode), value: target }],
+    changes: [changeAt(valueNode, target)],
   };
 }

@@ -1,4 +1,4 @@
-import { rangeOf } from '../json-nodes';
+import { documentOf, relatedAt } from '../source-documents';
 import type { ValueStep } from '../template-scope';
 import type { RelatedLocation } from '../types';
 
@@ -7,6 +7,12 @@ export function origin(steps: ValueStep[], shown: string): RelatedLocation[] {
   // A step into another document (a parameter file) has no range in this one.
   const last = steps.filter((step) => !step.external).pop();
   if (!last) return [];
-  const where = last.kind === 'parameter' ? `parameter '${last.name}'` : `variable '${last.name}'`;
-  return [{ range: rangeOf(last.node), message: `The value ${shown} comes from ${where}.` }];
+  const parameterFile = documentOf(last.node)?.parameterFile;
+  const where =
+    last.kind === 'variable'
+      ? `variable '${last.name}'`
+      : parameterFile
+        ? `parameter '${last.name}' in the parameter file ${parameterFile}`
+        : `parameter '${last.name}'`;
+  return [relatedAt(last.node, `The value ${shown} comes from ${where}.`)];
 }
