@@ -1,7 +1,19 @@
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { commands, ConfigurationTarget, window, workspace, type ExtensionContext } from 'vscode';
+import {
+  CodeLensRequest,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+/** Runs "Turn off <code> in settings"; the server offers that action to clients that announce it. */
+const TURN_OFF_RULE_COMMAND = 'sfManagedIdentity.turnOffRule';
 
 let client: LanguageClient | undefined;
+
+/** Shows or hides the "Enable managed identities on this cluster…" code lens. */
+const CODE_LENS_SETTING = 'sfManagedIdentity.codeLens.enable';
 
 /** Starts the language server for JSON, JSONC and ARM Tools' `arm-template` documents. */
 export async function activate(context: ExtensionContext): Promise<void> {
@@ -13,9 +25,41 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     // The server decides by `$schema` which of these are ARM templates; the rest get nothing.
     documentSelector: [{ language: 'json' }, { language: 'jsonc' }, { language: 'arm-template' }],
+    initializationOptions: { clientCommands: [TURN_OFF_RULE_COMMAND] },
+    middleware: {
+      provideCodeLenses: (document, token, next) =>
+        workspace.getConfiguration(undefined, document).get<boolean>(CODE_LENS_SETTING, true) ? next(document, token) : [],
+    },
   };
+  context.subscriptions.push(commands.registerCommand(TURN_OFF_RULE_COMMAND, turnOffRule));
   client = new LanguageClient('sfManagedIdentity', 'Service Fabric Managed Identity', serverOptions, clientOptions);
+  const started = client;
+  context.subscriptions.push(
+    workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration(CODE_LENS_SETTING)) return;
+      // Ask VS Code for the code lenses again, so the change shows without a reload.
+      const feature = started.getFeature(CodeLensRequest.method);
+      const providers = new Set(window.visibleTextEditors.map((editor) => feature.getProvider(editor.document)));
+      for (const provider of providers) provider?.onDidChangeCodeLensEmitter.fire();
+    }),
+  );
   await client.start();
+}
+
+/**
+ * Sets `sfManagedIdentity.rules.<code>` to `off` in the workspace settings (the user settings
+ * when no folder is open), keeping the levels already set there for other rules.
+ */
+async function turnOffRule(code: unknown): Promise<void> {
+  if (typeof code !== 'string' || code.length === 0) return;
+  const configuration = workspace.getConfiguration('sfManagedIdentity');
+  const inWorkspace = (workspace.workspaceFolders?.length ?? 0) > 0;
+  const inspected = configuration.inspect<Record<string, string>>('rules');
+  const current = (inWorkspace ? inspected?.workspaceValue : inspected?.globalValue) ?? {};
+  await configuration.update('rules', { ...current, [code]: 'off' }, inWorkspace ? ConfigurationTarget.Workspace : ConfigurationTarget.Global);
+  void window.showInformationMessage(
+    `${code} is off in your ${inWorkspace ? 'workspace' : 'user'} settings ("sfManagedIdentity.rules"). Remove it there to turn the rule back on.`,
+  );
 }
 
 export async function deactivate(): Promise<void> {

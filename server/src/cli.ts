@@ -1,19 +1,25 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, type AnalysisResult, type OffsetRange, type Severity } from './analysis';
+import { analyzeDocument, RULES, suppressFindings, type AnalysisResult, type Finding, type OffsetRange, type Severity } from './analysis';
+import { decodeFile, encodeFile, roundTrips } from './cli/encoding';
+import { fixText, MAX_FIXES_PER_FILE, type AppliedFix } from './cli/fix';
+import { toSarif, type SarifInput } from './cli/sarif';
 import { NodeWorkspaceHost, pathOf } from './node-workspace-host';
 import { bundledRuleDocsUri } from './rule-docs';
 import { decode } from './text-decoding';
 
 export { decode };
 
-const USAGE = `Usage: sf-managed-identity [--format text|json] [--exit-zero] <files or folders...>
+const CODES = RULES.map((rule) => rule.id);
+
+const USAGE = `Usage: sf-managed-identity [--format text|json|sarif] [--rule <code>]... [--fix | --fix-dry-run] [--exit-zero] <files or folders...>
 
 Checks ARM templates for Service Fabric clusters that are not ready for managed identities.
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
-files that are not ARM deployment templates are skipped quietly.
+files that are not ARM deployment templates are skipped quietly. A finding on the line after a
+\`// sf-managed-identity-disable-next-line <code>\` comment is not reported, as in the editor.
 
 A template is analysed with the values of its parameter file (<name>.parameters.json beside
 <name>.json, or a parameter file whose metadata.template names it), and a parameter file with
@@ -22,16 +28,25 @@ read for that; nothing outside them, also not through .. or a symbolic link.
 
   --format text   one line per finding: path:line:column severity code message (default)
   --format json   one JSON document with every finding
+  --format sarif  SARIF 2.1.0, for GitHub code scanning and Azure DevOps
+  --rule <code>   report (and fix) only this rule's findings; repeat for several rules.
+                  Codes: ${CODES.join(', ')}
+  --fix           apply the preferred quick fix of each finding in place, then report what is left
+  --fix-dry-run   print what --fix would change; write nothing and report the files as they are
   --exit-zero     exit 0 even when errors are found
 
-Exit status: 1 when any finding is an error, 2 on a usage error, 0 otherwise.
-Columns count UTF-16 code units, as LSP and SARIF do.`;
+Exit status: 1 when any finding is an error, 2 on a usage error or when --fix could not write
+a file, 0 otherwise. Columns count UTF-16 code units, as LSP and SARIF do.`;
 
 class UsageError extends Error {}
 
 interface Options {
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif';
   exitZero: boolean;
+  fix: boolean;
+  /** --fix-dry-run: work out the fixes and print them, write nothing, report the files as they are. */
+  dryRun: boolean;
+  rules: string[];
   paths: string[];
 }
 
@@ -53,15 +68,29 @@ interface ReportedFinding {
 }
 
 function parseArguments(args: string[]): Options | 'help' {
-  const options: Options = { format: 'text', exitZero: false, paths: [] };
+  const options: Options = { format: 'text', exitZero: false, fix: false, dryRun: false, rules: [], paths: [] };
+  const value = (i: number, name: string): [string | undefined, number] =>
+    args[i] === name ? [args[i + 1], i + 1] : [args[i].slice(name.length + 1), i];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--exit-zero') options.exitZero = true;
+    else if (arg === '--fix') options.fix = true;
+    else if (arg === '--fix-dry-run') options.fix = options.dryRun = true;
     else if (arg === '--format' || arg.startsWith('--format=')) {
-      const value = arg === '--format' ? args[++i] : arg.slice('--format='.length);
-      if (value !== 'text' && value !== 'json') throw new UsageError(`--format takes text or json, not ${value ?? 'nothing'}.`);
-      options.format = value;
+      const [format, next] = value(i, '--format');
+      i = next;
+      if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+        throw new UsageError(`--format takes text, json or sarif, not ${format ? `'${format}'` : 'nothing'}.`);
+      }
+      options.format = format;
+    } else if (arg === '--rule' || arg.startsWith('--rule=')) {
+      const [code, next] = value(i, '--rule');
+      i = next;
+      if (code === undefined || !CODES.includes(code)) {
+        throw new UsageError(`--rule takes one of ${CODES.join(', ')}, not ${code ? `'${code}'` : 'nothing'}.`);
+      }
+      options.rules.push(code);
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option ${arg}.`);
     else options.paths.push(arg);
   }
@@ -103,6 +132,23 @@ function statSafe(path: string) {
 }
 
 type Locate = (range: OffsetRange) => { start: Position; end: Position };
+
+/**
+ * Writes `bytes` to a temporary file beside `file` and renames it over the real file (through
+ * symbolic links, keeping the mode), so that a failed write, such as a full disk, never leaves
+ * a half-written template behind.
+ */
+function replaceFile(file: string, bytes: Buffer): void {
+  const target = realpathSync(file);
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.sf-fix`);
+  try {
+    writeFileSync(temporary, bytes, { mode: statSync(target).mode & 0o7777, flag: 'wx' });
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
 
 function locator(text: string): Locate {
   const document = TextDocument.create('file:///template.json', 'json', 0, text);
@@ -161,35 +207,117 @@ export function main(args: string[]): number {
     process.stderr.write(`sf-managed-identity: ${error.message}\n\n${USAGE}\n`);
     return 2;
   }
+  const selected = options.rules;
+  const include = (finding: Finding) => selected.length === 0 || selected.includes(finding.code);
 
   // The boundary for parameter files: the folders given, and the folder of each file given.
   const roots = options.paths.map((path) => (statSafe(path)?.isDirectory() ? resolve(path) : dirname(resolve(path))));
   const host = new NodeWorkspaceHost({ roots });
-  const results: Array<{ path: string; template?: string; findings: ReportedFinding[] }> = [];
+  /** Another file's path and text, for related locations and fixes in SARIF. */
+  const otherFile = (uri: string) => {
+    const path = pathOf(uri);
+    const text = host.readFile(uri);
+    return path === undefined || text === undefined ? undefined : { path, text };
+  };
+  const results: Array<{ path: string; template?: string; findings: ReportedFinding[]; fixed?: AppliedFix[] }> = [];
+  const sarif: SarifInput[] = [];
   let templates = 0;
   let parameterFiles = 0;
+  let fixedFindings = 0;
+  let fixedFiles = 0;
+  let writeFailed = false;
+  const analysed: Array<{
+    file: string;
+    path: string;
+    template?: string;
+    text: string;
+    result: AnalysisResult;
+    analyse: (text: string) => AnalysisResult;
+    fixed?: AppliedFix[];
+  }> = [];
   for (const file of files) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = decode(readFileSync(file));
+      bytes = readFileSync(file);
     } catch (error) {
       process.stderr.write(`sf-managed-identity: cannot read ${file}: ${(error as Error).message}\n`);
       continue;
     }
-    const result = analyzeDocument(text, { uri: pathToFileURL(resolve(file)).toString(), host });
+    const decoded = decodeFile(bytes);
+    const encoding = decoded.encoding;
+    let text = decoded.text;
+    const uri = pathToFileURL(resolve(file)).toString();
+    const analyse = (current: string) => analyzeDocument(current, { uri, host });
+    const result = analyse(text);
     if (result.isTemplate) templates++;
     else if (result.parametersFor !== undefined) parameterFiles++;
     else continue;
     // A parameter file says which template it was analysed with.
     const template = result.parametersFor === undefined ? undefined : pathOf(result.parametersFor);
-    results.push({ path: relative(process.cwd(), file) || file, ...(template ? { template: displayPath(template) } : {}), findings: report(text, result, host) });
+    const path = relative(process.cwd(), file) || file;
+    let fixed: AppliedFix[] | undefined;
+    if (options.fix && !result.problem) {
+      const outcome = fixText(text, include, analyse);
+      if (outcome.applied.length > 0) {
+        if (!roundTrips(bytes)) {
+          process.stderr.write(`sf-managed-identity: not fixing ${path}: it is not valid ${encoding === 'utf16le' || encoding === 'utf16be' ? 'UTF-16' : 'UTF-8'}, so writing it would change more than the fixes.\n`);
+          writeFailed = true;
+        } else {
+          try {
+            if (!options.dryRun) replaceFile(file, encodeFile(outcome.text, encoding));
+            fixed = outcome.applied;
+            fixedFindings += fixed.length;
+            fixedFiles++;
+            for (const applied of fixed) process.stderr.write(`${path}: ${options.dryRun ? 'would fix' : 'fixed'} ${applied.code}: ${applied.title}\n`);
+            if (!options.dryRun) text = outcome.text;
+          } catch (error) {
+            process.stderr.write(`sf-managed-identity: cannot write ${path}: ${(error as Error).message}\n`);
+            writeFailed = true;
+          }
+        }
+      }
+      for (const skipped of outcome.skipped) {
+        process.stderr.write(`${path}: left ${skipped.code} as it is (${skipped.title}): ${skipped.reason}.\n`);
+      }
+      if (outcome.limited) {
+        process.stderr.write(`${path}: stopped after ${MAX_FIXES_PER_FILE} fixes; run --fix again for the rest.\n`);
+      }
+    }
+    analysed.push({ file, path, template, text, result, analyse, fixed });
+  }
+
+  for (const entry of analysed) {
+    const { file, path, template, text, fixed } = entry;
+    // A fix in one file can change what another reports (a parameter file and its template):
+    // after writing, every file is analysed again, so the report describes what is left.
+    const result = fixedFiles > 0 && !options.dryRun ? entry.analyse(text) : entry.result;
+    const findings = suppressFindings(text, result.findings).filter(include);
+    sarif.push({ path: file, text, findings, problem: result.problem, otherFile });
+    results.push({
+      path,
+      ...(template ? { template: displayPath(template) } : {}),
+      findings: report(text, { ...result, findings }, host),
+      ...(options.fix ? { fixed: fixed ?? [] } : {}),
+    });
   }
 
   const all = results.flatMap((file) => file.findings);
   const count = (severity: Severity) => all.filter((finding) => finding.severity === severity).length;
   const summary = { templates, parameterFiles, errors: count('error'), warnings: count('warning'), information: count('information') };
+  const exitCode = writeFailed ? 2 : summary.errors > 0 && !options.exitZero ? 1 : 0;
+  if (options.fix) {
+    process.stderr.write(`${options.dryRun ? 'Would fix' : 'Fixed'} ${fixedFindings} finding${fixedFindings === 1 ? '' : 's'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}.\n`);
+  }
   if (options.format === 'json') {
     process.stdout.write(`${JSON.stringify({ files: results, summary }, null, 2)}\n`);
+  } else if (options.format === 'sarif') {
+    process.stdout.write(`${JSON.stringify(toSarif(sarif, process.cwd(), exitCode), null, 2)}\n`);
+    // GitHub's tool status page details errors only for integrated tools: say it in the job log too.
+    for (const file of results) {
+      for (const problem of file.findings.filter((finding) => finding.code === 'invalid-json' || finding.code === 'too-deep')) {
+        process.stderr.write(`${file.path}:${problem.start.line}:${problem.start.column} ${problem.severity} ${problem.code} ${problem.message}\n`);
+      }
+    }
   } else {
     for (const file of results) {
       for (const finding of file.findings) {
@@ -205,7 +333,7 @@ export function main(args: string[]): number {
         `${parameterFiles ? ` and ${parameterFiles} parameter file${parameterFiles === 1 ? '' : 's'}` : ''}.\n`,
     );
   }
-  return summary.errors > 0 && !options.exitZero ? 1 : 0;
+  return exitCode;
 }
 
 if (require.main === module) {

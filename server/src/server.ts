@@ -10,10 +10,15 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, sameUri, type AnalysisResult } from './analysis';
+import { analyzeDocument, applyRuleLevels, completionsAt, hoverInfo, sameUri, suppressFindings, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
+import { toCompletionItems } from './lsp/completion';
+import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
+import { toHover } from './lsp/hover';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 import { mappingFromSetting, NodeWorkspaceHost, pathOf } from './node-workspace-host';
+import { DocumentSettings, SECTION } from './lsp/settings';
+import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
 
 export interface ServerOptions {
   /** Where each rule's documentation page lives. */
@@ -66,6 +71,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const text = host.readFile(uri);
     return text === undefined ? undefined : TextDocument.create(uri, 'json', 0, text);
   }
+  let registerConfigurationChanges = false;
+  let turnOffCommand = false;
+  let settings = new DocumentSettings(connection, false);
 
   /** The analysis of a document's current version; bad input never escapes as an exception. */
   function analysisOf(document: TextDocument): AnalysisResult {
@@ -82,20 +90,28 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return result;
   }
 
-  function diagnosticsOf(document: TextDocument) {
-    return toDiagnostics(document, analysisOf(document), options.ruleDocsUri, otherDocument);
+  /** The findings the user sees: without suppressed ones, at the levels the settings give. */
+  async function visibleAnalysisOf(document: TextDocument): Promise<AnalysisResult> {
+    const { rules } = await settings.get(document.uri);
+    const result = analysisOf(document);
+    if (result.findings.length === 0) return result;
+    return { ...result, findings: applyRuleLevels(suppressFindings(document.getText(), result.findings), rules) };
   }
 
-  function publish(uri: string): void {
+  async function publish(uri: string): Promise<void> {
     pending.delete(uri);
     const document = documents.get(uri);
     if (!document) return;
-    void connection.sendDiagnostics({ uri, version: document.version, diagnostics: diagnosticsOf(document) });
+    const version = document.version;
+    const result = await visibleAnalysisOf(document);
+    // A change or close while the settings were read has scheduled its own publish.
+    if (documents.get(uri)?.version !== version) return;
+    void connection.sendDiagnostics({ uri, version: document.version, diagnostics: toDiagnostics(document, result, options.ruleDocsUri, otherDocument) });
   }
 
   function schedulePublish(uri: string, delay: number): void {
     clearTimeout(pending.get(uri));
-    pending.set(uri, setTimeout(() => publish(uri), delay));
+    pending.set(uri, setTimeout(() => void publish(uri), delay));
   }
 
   /**
@@ -118,7 +134,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   }
 
-  async function loadSettings(): Promise<void> {
+  /** Reads ARM Tools' parameter file mapping again; the caller has the documents shown again. */
+  async function loadParameterFilesSetting(): Promise<void> {
     if (!configurationSupport) return;
     try {
       const section = await connection.workspace.getConfiguration(PARAMETER_FILES_SECTION);
@@ -126,7 +143,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     } catch {
       parameterFilesSetting = undefined;
     }
-    invalidate('everything');
   }
 
   connection.onInitialize((params): InitializeResult => {
@@ -137,11 +153,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     watchedFilesDynamic = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     setFolders(params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []));
     workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
+    registerConfigurationChanges = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    settings = new DocumentSettings(connection, configurationSupport);
+    const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
+    turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         ...(workspaceFoldersSupport ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
+        hoverProvider: true,
+        // Quotes start a key or a section name; the rest comes on request (Ctrl+Space).
+        completionProvider: { triggerCharacters: ['"'] },
+        codeLensProvider: { resolveProvider: false },
+        executeCommandProvider: { commands: [ENABLE_COMMAND] },
         ...(pullDiagnostics
           ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: true, workspaceDiagnostics: false } }
           : {}),
@@ -166,10 +191,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         invalidate('everything');
       });
     }
-    if (configurationSupport) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: PARAMETER_FILES_SECTION }).catch(() => undefined);
-      void loadSettings();
+    // VS Code sends configuration changes only to servers that register for them: the
+    // parameter file mapping of ARM Tools and our own per-rule levels.
+    if (configurationSupport || registerConfigurationChanges) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: [PARAMETER_FILES_SECTION, SECTION] }).catch(() => undefined);
     }
+    if (configurationSupport) void loadParameterFilesSetting().then(() => invalidate('everything'));
     if (watchedFilesDynamic) {
       // Parameter files that are not open change on disk; the server hears of it here.
       void connection.client
@@ -178,7 +205,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   });
 
-  connection.onDidChangeConfiguration(() => void loadSettings());
+  // Settings apply at once: read them again and renew every diagnostic, without a reload.
+  connection.onDidChangeConfiguration((change) => {
+    settings.changed(change.settings);
+    // The parameter file mapping may have changed too: analyse again, and renew once.
+    void loadParameterFilesSetting().then(() => {
+      analyses.clear();
+      if (!pullDiagnostics) {
+        for (const document of documents.all()) schedulePublish(document.uri, 0);
+      } else if (refreshSupport) {
+        // Typed void, but it is a request: a client that answers with an error must not crash the server.
+        Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
+      }
+    });
+  });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
@@ -201,24 +241,71 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     clearTimeout(pending.get(document.uri));
     pending.delete(document.uri);
     analyses.delete(document.uri);
+    settings.forget(document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     // Back to the file on disk, if there is one, for the documents that paired with it.
     invalidate('everything');
   });
 
-  connection.languages.diagnostics.on((params) => {
+  connection.languages.diagnostics.on(async (params) => {
     const document = documents.get(params.textDocument.uri);
-    return { kind: DocumentDiagnosticReportKind.Full, items: document ? diagnosticsOf(document) : [] };
+    return {
+      kind: DocumentDiagnosticReportKind.Full,
+      items: document ? toDiagnostics(document, await visibleAnalysisOf(document), options.ruleDocsUri, otherDocument) : [],
+    };
   });
 
-  connection.onCodeAction((params) => {
+  connection.onCodeAction(async (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     try {
-      return codeActions(document, analysisOf(document), params, versionedEdits, options.ruleDocsUri, otherDocument);
+      const version = document.version;
+      const visible = await visibleAnalysisOf(document);
+      if (documents.get(params.textDocument.uri)?.version !== version) return [];
+      return [
+        ...codeActions(document, visible, params, versionedEdits, options.ruleDocsUri, otherDocument),
+        ...suppressionActions(document, visible.findings, params, { versionedEdits, turnOffCommand, docsUri: options.ruleDocsUri }),
+      ];
     } catch (error) {
       connection.console.error(`Could not compute code actions for ${document.uri}: ${String(error)}`);
       return [];
+    }
+  });
+
+  /** Runs an editor feature; bad input is logged and answered with `fallback`, never thrown. */
+  function guarded<T>(what: string, uri: string, fallback: T, run: (document: TextDocument) => T): T {
+    const document = documents.get(uri);
+    if (!document) return fallback;
+    try {
+      return run(document);
+    } catch (error) {
+      connection.console.error(`Could not compute ${what} for ${uri}: ${String(error)}`);
+      return fallback;
+    }
+  }
+
+  connection.onHover(({ textDocument, position }) =>
+    guarded('a hover', textDocument.uri, null, (document) => {
+      const info = hoverInfo(document.getText(), document.offsetAt(position), { uri: document.uri, host });
+      return info ? toHover(document, info, options.ruleDocsUri) : null;
+    }),
+  );
+
+  connection.onCompletion(({ textDocument, position }) =>
+    guarded('completions', textDocument.uri, [], (document) =>
+      toCompletionItems(document, completionsAt(document.getText(), document.offsetAt(position))),
+    ),
+  );
+
+  connection.onCodeLens(({ textDocument }) => guarded('code lenses', textDocument.uri, [], enableCodeLenses));
+
+  connection.onExecuteCommand(async ({ command, arguments: args }) => {
+    if (command !== ENABLE_COMMAND) return;
+    const uri = typeof args?.[0] === 'string' ? args[0] : '';
+    try {
+      await executeEnableCommand(connection, documents.get(uri), args, versionedEdits);
+    } catch (error) {
+      connection.console.error(`Could not run ${command} for ${uri}: ${String(error)}`);
     }
   });
 

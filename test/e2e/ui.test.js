@@ -3,12 +3,13 @@
 // watch the problem go, save, and check the file on disk.
 'use strict';
 const assert = require('node:assert/strict');
-const { mkdirSync, readFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { launchBrowser, exampleWorkspace, workbenchUrl, ROOT } = require('../editor/workbench');
 
 const URL = process.env.SF_CODE_SERVER_URL;
 const IMAGES = join(ROOT, 'docs', 'images');
+const LEGACY = readFileSync(join(ROOT, 'examples', 'sf-mits-missing.json'), 'utf8').replace('"7.2.477.9590"', '"6.5.641.9590"');
 
 describe('in the VS Code user interface', function () {
   let browser;
@@ -18,6 +19,8 @@ describe('in the VS Code user interface', function () {
   before(async function () {
     if (!URL) throw new Error('run through `npm run test:editor`, which starts code-server and sets SF_CODE_SERVER_URL');
     workspace = exampleWorkspace();
+    // A cluster without the token service, pinned below 6.5 CU2, for the one-step command.
+    writeFileSync(join(workspace, 'legacy-cluster.json'), LEGACY);
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(workbenchUrl({ url: URL }, workspace));
@@ -100,6 +103,16 @@ describe('in the VS Code user interface', function () {
     }
   }
 
+  /** Waits until the file on disk holds `expected`: code-server writes it after the tab turns clean. */
+  async function diskBecomes(name, expected) {
+    const path = join(workspace, name);
+    const deadline = Date.now() + 15_000;
+    while (readFileSync(path, 'utf8') !== expected) {
+      if (Date.now() > deadline) assert.equal(readFileSync(path, 'utf8'), expected, `${name} on disk`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   it('shows sf-mits-missing as a squiggle and in the Problems panel, with its code', async () => {
     await openFile('sf-mits-missing.json');
     await page.waitForSelector('.squiggly-error');
@@ -138,5 +151,55 @@ describe('in the VS Code user interface', function () {
     await quickFix('Set forceRestart to false');
     await waitForProblems((rows) => !rows.some((row) => row.includes('sf-managed-identity') && row.includes('sf-force-restart-on')), 'sf-force-restart-on did not go away');
     assert.equal(await save('sf-force-restart-on.json'), readFileSync(join(ROOT, 'examples', 'sf-force-restart-on.fixed.json'), 'utf8'));
+  });
+
+  it('hovers on clusterCodeVersion: the value, where it comes from, and that it is too old', async () => {
+    await openFile('sf-version-too-low.json');
+    await goTo(19, 20);
+    // Show Hover (Ctrl+K Ctrl+I), as a keyboard user asks for it.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    const hover = await page.waitForFunction(
+      () => [...document.querySelectorAll('.monaco-hover')].map((node) => node.textContent).find((text) => text.includes('clusterCodeVersion: 6.5.641.9590')),
+      undefined,
+      { timeout: 30_000 },
+    );
+    const text = await hover.jsonValue();
+    assert.match(text, /from the default value of parameter clusterCodeVersion/);
+    assert.match(text, /Managed Identity Token Service: not supported, older than 6\.5 CU2 \(6\.5\.658\.9590 on Windows\)/);
+    assert.match(text, /sf-version-too-low/);
+    // The hover fades in; finish the animation so the picture shows it, not a ghost of it.
+    await page.screenshot({ path: join(IMAGES, 'hover-cluster-code-version.png'), animations: 'disabled' });
+    await page.keyboard.press('Escape');
+  });
+
+  it('"Enable managed identities on this cluster…" enables the token service, raises the version and sets forceRestart in one step', async () => {
+    await openFile('legacy-cluster.json');
+    // VS Code re-renders code lenses as diagnostics arrive, so find the link again at each step.
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Enable managed identities on this cluster' });
+    await lens.waitFor({ timeout: 30_000 });
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(IMAGES, 'code-lens.png') });
+    await lens.click();
+    const toast = await page.waitForSelector('.notifications-toasts .notification-toast:has-text("Step 1")', { timeout: 30_000 });
+    assert.match(await toast.textContent(), /raised clusterCodeVersion to 6\.5\.658\.9590.*Step 2: once that upgrade has completed, set forceRestart back to false/);
+    // Once the token service is enabled, the lens goes away.
+    await lens.waitFor({ state: 'detached', timeout: 30_000 });
+    // The message is longer than a toast's line: expand it, as a reader does, to show both steps.
+    await page.hover('.notifications-toasts .notification-toast:has-text("Step 1")');
+    await page.click('.notifications-toasts .notification-toast .codicon-notifications-expand');
+    await page.waitForSelector('.notifications-toasts .notification-toast .codicon-notifications-collapse');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(IMAGES, 'enable-notification.png'), animations: 'disabled' });
+    // VS Code saves the files of a workspace edit itself (files.refactoring.autoSave); save
+    // anyway, in case that setting is off, and read the file.
+    const expected = readFileSync(join(ROOT, 'examples', 'sf-mits-missing.fixed.json'), 'utf8').replace('"7.2.477.9590"', '"6.5.658.9590"');
+    await page.click('.editor-group-container.active .monaco-editor .view-lines');
+    await page.keyboard.press('Control+S');
+    await diskBecomes('legacy-cluster.json', expected);
+    // One edit: a single undo takes all of it back (VS Code saves that undo too; save anyway).
+    await page.keyboard.press('Control+Z');
+    await page.keyboard.press('Control+S');
+    await diskBecomes('legacy-cluster.json', LEGACY);
   });
 });

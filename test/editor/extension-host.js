@@ -26,7 +26,10 @@ async function runExtensionHostTests(server) {
     });
     await page.exposeFunction('codeAutomationExit', (code) => exit(code));
     await page.goto(workbenchUrl(server, exampleWorkspace(), payload));
-    const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS))]);
+    let timer;
+    const timedOut = new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS)));
+    // A pending timer would keep the run (and the shared editor lock) alive for the full timeout.
+    const code = await Promise.race([exited, timedOut]).finally(() => clearTimeout(timer));
     if (code === 'timeout') throw new Error(`the extension tests did not finish within ${TIMEOUT_MS / 1000} s`);
     return code;
   } finally {

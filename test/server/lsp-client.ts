@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ClientCapabilities, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { ApplyWorkspaceEditParams, ApplyWorkspaceEditResult, ClientCapabilities, ConfigurationParams, InitializeResult, PublishDiagnosticsParams, Registration, RegistrationParams, ShowMessageParams } from 'vscode-languageserver-protocol';
 
 const SERVER = join(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -11,7 +11,24 @@ export class LspClient {
   private readonly process: ChildProcess;
   private readonly waiting: Array<{ uri: string; predicate: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   readonly published: PublishDiagnosticsParams[] = [];
+  /** The workspace edits the server asked to apply, and the messages it showed, in order. */
+  readonly applyEditRequests: ApplyWorkspaceEditParams[] = [];
+  readonly messages: ShowMessageParams[] = [];
+  /** How this client answers workspace/applyEdit. */
+  applyEditAnswer: ApplyWorkspaceEditResult = { applied: true };
   stderr = '';
+  /**
+   * What the client answers to `workspace/configuration`, as VS Code does: the settings of a
+   * section, with those of the folder that holds `scopeUri` (the longest matching prefix) over
+   * the global ones.
+   */
+  settings: { global: Record<string, unknown>; folders: Record<string, Record<string, unknown>> } = { global: {}, folders: {} };
+  /** Every `workspace/configuration` item the server asked for. */
+  readonly configurationRequests: ConfigurationParams['items'] = [];
+  /** Every capability the server registered. */
+  readonly registrations: Registration[] = [];
+  private refreshes = 0;
+  private readonly refreshWaiting: Array<() => void> = [];
 
   constructor() {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -27,11 +44,33 @@ export class LspClient {
       }
     });
     this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onRequest('workspace/configuration', (params: ConfigurationParams) => {
+      this.configurationRequests.push(...params.items);
+      return params.items.map((item) => this.configuration(item.scopeUri, item.section));
+    });
+    this.connection.onRequest('client/registerCapability', (params: RegistrationParams) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
+    this.connection.onRequest('workspace/diagnostic/refresh', () => {
+      this.refreshes++;
+      for (const resolve of this.refreshWaiting.splice(0)) resolve();
+      return null;
+    });
+    this.connection.onNotification('window/showMessage', (params: ShowMessageParams) => this.messages.push(params));
+    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
+      this.applyEditRequests.push(params);
+      return this.applyEditAnswer;
+    });
     this.connection.listen();
   }
 
-  async initialize(capabilities: ClientCapabilities, workspaceFolders: Array<{ uri: string; name: string }> | null = null): Promise<InitializeResult> {
-    const result = await this.connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, workspaceFolders, capabilities });
+  async initialize(
+    capabilities: ClientCapabilities,
+    workspaceFolders: Array<{ uri: string; name: string }> | null = null,
+    initializationOptions?: unknown,
+  ): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, workspaceFolders, capabilities, initializationOptions });
     await this.connection.sendNotification('initialized', {});
     return result;
   }
@@ -39,6 +78,29 @@ export class LspClient {
   /** Resolves with the next publishDiagnostics for `uri` that satisfies `predicate`. */
   nextDiagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.waiting.push({ uri, predicate, resolve }));
+  }
+
+  /** Resolves when the server next asks the client to pull diagnostics again. */
+  nextRefresh(): Promise<void> {
+    return new Promise((resolve) => this.refreshWaiting.push(resolve));
+  }
+
+  get refreshCount(): number {
+    return this.refreshes;
+  }
+
+  /** Changes the settings and tells the server, as VS Code does after a settings edit. */
+  changeSettings(settings: LspClient['settings'], notified: unknown = null): Promise<void> {
+    this.settings = settings;
+    return this.connection.sendNotification('workspace/didChangeConfiguration', { settings: notified });
+  }
+
+  private configuration(scopeUri: string | undefined, section: string | undefined): unknown {
+    const folder = Object.keys(this.settings.folders)
+      .filter((prefix) => scopeUri?.startsWith(prefix))
+      .sort((a, b) => b.length - a.length)[0];
+    const merged = { ...this.settings.global, ...(folder ? this.settings.folders[folder] : {}) };
+    return section ? merged[section] ?? null : merged;
   }
 
   open(uri: string, text: string, version = 1, languageId = 'json'): Promise<void> {

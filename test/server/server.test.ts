@@ -58,7 +58,11 @@ describe('language server over stdio (push diagnostics)', function () {
     assert.deepEqual(summary(diagnostics), ['sf-force-restart-on 2 22:10-22:30']);
 
     const actions = await codeActions(client, uri, diagnostics);
-    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [['Set forceRestart to false', 'quickfix', true]]);
+    // The example already has a comment, so the suppression comment is offered after the fix.
+    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred]), [
+      ['Set forceRestart to false', 'quickfix', true],
+      ['Disable sf-force-restart-on for this line', 'quickfix', undefined],
+    ]);
     const edits = actions[0].edit!.changes![uri] as TextEdit[];
     const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'json', 1, text), edits);
     assert.equal(fixed, readExample('sf-force-restart-on.fixed.json'));
@@ -174,6 +178,7 @@ describe('language server over stdio (pull diagnostics, versioned edits)', () =>
       ['Enable the Managed Identity Token Service and restart every node', true],
       ['Enable the Managed Identity Token Service', false],
       ['Add an upgrade policy that restarts every node', false],
+      ['Disable sf-mits-missing for this line', undefined],
     ]);
   });
 
@@ -222,6 +227,16 @@ describe('language server over stdio: a template and its parameter file', () => 
     rmSync(workspace, { recursive: true, force: true });
   });
 
+  it('hovers on clusterCodeVersion with the value from the parameter file on disk, and names that file', async () => {
+    writeFileSync(join(workspace, 'azuredeploy.parameters.json'), parameters);
+    await client.open(templateUri, template);
+    const offset = template.indexOf('"clusterCodeVersion": "[') + 1;
+    const position = TextDocument.create(templateUri, 'json', 1, template).positionAt(offset);
+    const hover = await client.connection.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: templateUri }, position });
+    assert.match(hover.contents.value, /- clusterCodeVersion: `6\.5\.641\.9590`, from the value of parameter `clusterCodeVersion` in the parameter file `azuredeploy\.parameters\.json`/);
+    assert.match(hover.contents.value, /\*\*not supported\*\*/);
+  });
+
   it('two open documents: the parameter file gets the fixable diagnostics, the template refreshes when it changes', async () => {
     const templateAlone = client.nextDiagnostics(templateUri);
     await client.open(templateUri, template);
@@ -239,7 +254,8 @@ describe('language server over stdio: a template and its parameter file', () => 
     );
 
     const actions = await codeActions(client, parametersUri, [inParameters[0]]);
-    assert.deepEqual(actions.map((a) => a.title), ['Raise clusterCodeVersion to 6.5.658.9590']);
+    // The fix, and a suppression comment for the parameter file's line (suppressions apply there too).
+    assert.deepEqual(actions.map((a) => a.title), ['Raise clusterCodeVersion to 6.5.658.9590', 'Disable sf-version-too-low for this line']);
     const fixed = TextDocument.applyEdits(TextDocument.create(parametersUri, 'json', 1, parameters), actions[0].edit!.changes![parametersUri] as TextEdit[]);
     assert.equal(fixed, parameters.replace('"6.5.641.9590"', '"6.5.658.9590"'));
 
@@ -321,7 +337,8 @@ describe('language server over stdio: a template and its parameter file', () => 
     const published = client.nextDiagnostics(templateUri, (p) => p.diagnostics.some((d) => /prod\.json/.test(d.message)));
     await client.open(templateUri, template);
     const { diagnostics } = await published;
-    assert.deepEqual(asked, [{ section: 'azureResourceManagerTools' }]);
+    // The mapping once; then the per-document rule levels (sfManagedIdentity.rules).
+    assert.deepEqual(asked, [{ section: 'azureResourceManagerTools' }, { scopeUri: templateUri, section: 'sfManagedIdentity' }]);
     assert.match(diagnostics[0].message, /^clusterCodeVersion 6\.4\.676\.9590 is older/);
     assert.equal(diagnostics[0].relatedInformation?.[0].location.uri, pathToFileURL(join(workspace, 'prod.json')).toString());
   });

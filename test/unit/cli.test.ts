@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readExample, ROOT } from './helpers';
@@ -86,6 +86,59 @@ describe('command line', () => {
       assert.match(stderr, /^sf-managed-identity: .+\n\nUsage:/);
     }
     assert.equal(run('--help').status, 0);
+  });
+
+  it('reports only the rules given with --rule, which can repeat', () => {
+    const restart = run('--rule', 'sf-force-restart-on', 'examples');
+    assert.equal(restart.status, 0, 'only warnings are left, so exit 0');
+    assert.deepEqual(
+      restart.stdout.split('\n').filter((line) => line && !line.startsWith('  ')).map((line) => line.split(' ').slice(0, 3).join(' ')),
+      [
+        // forceRestart comes from the parameter file's true: reported in the template and in that file.
+        'examples/parameter-files/azuredeploy.json:21:11 warning sf-force-restart-on',
+        'examples/parameter-files/azuredeploy.parameters.json:8:16 warning sf-force-restart-on',
+        'examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on',
+        'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on',
+      ],
+    );
+    // 14 templates: 6 rules with an example and its fixed copy, the managed cluster, and the
+    // template of examples/parameter-files.
+    assert.equal(restart.stderr, '4 findings (0 errors, 4 warnings) in 14 ARM templates and 1 parameter file.\n');
+    const two = run('--rule=sf-version-too-low', '--rule', 'sf-mits-missing', 'examples');
+    assert.equal(two.status, 1);
+    // sf-mits-missing.json, sf-version-too-low.json, and the parameter-files pair (6.5.641.9590 from the file).
+    assert.equal(two.stderr, '4 findings (4 errors, 0 warnings) in 14 ARM templates and 1 parameter file.\n');
+  });
+
+  it('refuses an unknown --rule code with exit 2 and lists the codes', () => {
+    for (const args of [['--rule', 'sf-nope', 'examples'], ['--rule'], ['--rule=', 'examples']]) {
+      const { status, stdout, stderr } = run(...args);
+      assert.equal(status, 2, args.join(' '));
+      assert.equal(stdout, '');
+      assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, sf-app-identity-api-version, sf-setting-not-string, sf-code-version-with-automatic-upgrades, arm-expression-syntax, not .+\.\n/);
+    }
+  });
+
+  it('honours suppression comments, as the editor does', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sf-cli-'));
+    const text = readExample('sf-version-too-low.json');
+    const line = '                "clusterCodeVersion": "[parameters(\'clusterCodeVersion\')]",';
+    assert.ok(text.includes(line));
+    writeFileSync(join(folder, 'suppressed.json'), text.replace(line, `                // sf-managed-identity-disable-next-line sf-version-too-low -- upgraded separately\n${line}`));
+    writeFileSync(join(folder, 'other-code.json'), text.replace(line, `                // sf-managed-identity-disable-next-line sf-mits-missing\n${line}`));
+    const { status, stdout } = run('--format', 'json', folder);
+    assert.equal(status, 1, 'the comment that names another rule suppresses nothing');
+    const found = JSON.parse(stdout).files.map((f: { path: string; findings: Array<{ code: string; start: { line: number } }> }) => [
+      f.path.replace(/^.*[\\/]/, ''),
+      f.findings.map((x) => `${x.code} ${x.start.line}`),
+    ]);
+    assert.deepEqual(found, [
+      ['other-code.json', ['sf-version-too-low 20']],
+      ['suppressed.json', []],
+    ]);
+    const before = readFileSync(join(folder, 'suppressed.json'), 'utf8');
+    run('--fix', join(folder, 'suppressed.json'));
+    assert.equal(readFileSync(join(folder, 'suppressed.json'), 'utf8'), before, '--fix leaves a suppressed finding alone');
   });
 
   it('reads UTF-8 with a BOM and UTF-16 with a BOM, as VS Code does', () => {

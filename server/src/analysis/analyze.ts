@@ -60,26 +60,36 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
 
   registerDocument(root, { uri: options.uri, text });
   const dependencies: string[] = [];
-  let values: ParameterValues | undefined;
-  let parameterFile: { uri: string; name: string } | undefined;
-  if (options.uri !== undefined && options.host) {
-    const uri = parameterFileFor(options.uri, options.host);
-    const parameterText = uri === undefined ? undefined : options.host.readFile(uri);
-    if (uri !== undefined) dependencies.push(uri);
-    const parsed = parameterText === undefined ? undefined : parseParameterFile(parameterText);
-    if (uri !== undefined && parameterText !== undefined && parsed) {
-      parameterFile = { uri, name: basenameUri(uri) };
-      registerDocument(parsed.root, { uri, text: parameterText, parameterFile: parameterFile.name });
-      // A parameter file that cannot be read leaves every parameter unknown: its defaults would be a guess.
-      values = parsed.valid ? parameterValues(parsed.root) : unknownValues(root);
-    }
-  }
+  const { values, parameterFile } = options.uri !== undefined && options.host ? templateParameterFile(root, options.uri, options.host, dependencies) : {};
   const findings = runRules(root, values, options.uri !== undefined && options.host ? { uri: options.uri, host: options.host, dependencies } : undefined);
   return {
     isTemplate: true,
     findings: findings.map((finding) => inTemplate(finding, options.uri, parameterFile)),
     ...(dependencies.length ? { dependencies } : {}),
   };
+}
+
+/**
+ * The values of the parameter file paired with the template at `uri`, and that file (registered,
+ * so that findings and hovers can point into it). Its URI is added to `dependencies` when there
+ * is one, readable or not.
+ */
+export function templateParameterFile(
+  template: Node,
+  templateUri: string,
+  host: WorkspaceHost,
+  dependencies: string[] = [],
+): { values?: ParameterValues; parameterFile?: { uri: string; name: string } } {
+  const uri = parameterFileFor(templateUri, host);
+  if (uri === undefined) return {};
+  dependencies.push(uri);
+  const parameterText = host.readFile(uri);
+  const parsed = parameterText === undefined ? undefined : parseParameterFile(parameterText);
+  if (parameterText === undefined || !parsed) return {};
+  const parameterFile = { uri, name: basenameUri(uri) };
+  registerDocument(parsed.root, { uri, text: parameterText, parameterFile: parameterFile.name });
+  // A parameter file that cannot be read leaves every parameter unknown: its defaults would be a guess.
+  return { values: parsed.valid ? parameterValues(parsed.root) : unknownValues(template), parameterFile };
 }
 
 function runRules(template: Node, values: ParameterValues | undefined, link: LinkOptions | undefined): Finding[] {

@@ -3,13 +3,14 @@ import {
   TextDocumentEdit,
   type CodeAction,
   type CodeActionParams,
+  type Diagnostic,
   type Position,
   type Range,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { editsForFix, type AnalysisResult, type Fix } from '../analysis';
+import { editsForFix, type AnalysisResult, type Finding, type Fix } from '../analysis';
 import { SOURCE, toDiagnostic, toRange, type OtherDocument, type RuleDocsUri } from './diagnostics';
 
 /**
@@ -27,15 +28,9 @@ export function codeActions(
 ): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
-  const ours = params.context.diagnostics.filter((diagnostic) => diagnostic.source === SOURCE);
   const actions: CodeAction[] = [];
   for (const finding of result.findings) {
-    const range = toRange(document, finding.range);
-    // The client sends the diagnostics it shows at the range. Right after a change it may not
-    // show them yet, so a finding under the cursor gets its fixes all the same.
-    const diagnostic =
-      ours.find((candidate) => candidate.code === finding.code && sameRange(range, candidate.range)) ??
-      (overlaps(range, params.range) ? toDiagnostic(document, finding, docsUri, other) : undefined);
+    const diagnostic = diagnosticFor(document, finding, params, docsUri, other);
     if (!diagnostic) continue;
     for (const fix of finding.fixes) {
       // The analysis only hands out fixes for this document; never edit another file blind.
@@ -48,9 +43,27 @@ export function codeActions(
   return actions;
 }
 
+/**
+ * The diagnostic a code action for `finding` is attached to, or undefined when the finding is
+ * not in the request. The client sends the diagnostics it shows at the range. Right after a
+ * change it may not show them yet, so a finding under the cursor counts all the same.
+ */
+export function diagnosticFor(document: TextDocument, finding: Finding, params: CodeActionParams, docsUri: RuleDocsUri, other?: OtherDocument): Diagnostic | undefined {
+  const range = toRange(document, finding.range);
+  return (
+    params.context.diagnostics.find((candidate) => candidate.source === SOURCE && candidate.code === finding.code && sameRange(range, candidate.range)) ??
+    (overlaps(range, params.range) ? toDiagnostic(document, finding, docsUri, other) : undefined)
+  );
+}
+
 function workspaceEdit(document: TextDocument, fix: Fix, versioned: boolean): WorkspaceEdit | undefined {
   const edits = editsForFix(document.getText(), fix);
   if (!edits) return undefined;
+  return toWorkspaceEdit(document, edits, versioned);
+}
+
+/** Offset edits of `document` as a workspace edit, versioned when the client supports it. */
+export function toWorkspaceEdit(document: TextDocument, edits: ReadonlyArray<{ offset: number; length: number; content: string }>, versioned: boolean): WorkspaceEdit {
   const textEdits: TextEdit[] = edits.map((edit) => ({
     range: toRange(document, { offset: edit.offset, length: edit.length }),
     newText: edit.content,

@@ -21,7 +21,7 @@ const SERVER = path.join(ROOT, 'dist', 'server.js');
 const LUA = path.join(__dirname, 'test.lua');
 const TIMEOUT_MS = 60_000;
 // The files test.lua opens, copied into the temp dir under their own name.
-const FILES = ['test/fixtures/crlf-tabs-comments.json', 'examples/sf-force-restart-on.json'];
+const FILES = ['test/fixtures/crlf-tabs-comments.json', 'examples/sf-force-restart-on.json', 'examples/sf-version-too-low.json', 'examples/sf-mits-missing.json'];
 
 function main() {
   const version = spawnSync('nvim', ['--version'], { encoding: 'utf8' });

@@ -68,6 +68,8 @@ end
 
 -- The raw LSP publishDiagnostics params, in arrival order, as the server sent them (UTF-16).
 local published = {}
+-- window/showMessage params, in arrival order.
+local messages = {}
 local client_exit
 
 local function start_client()
@@ -81,6 +83,9 @@ local function start_client()
         -- Neovim's own handler first, so vim.diagnostic has them when we see the params.
         vim.lsp.diagnostic.on_publish_diagnostics(err, result, ctx, config)
         table.insert(published, result)
+      end,
+      ['window/showMessage'] = function(_, result)
+        table.insert(messages, result)
       end,
     },
     on_exit = function(code, signal)
@@ -313,6 +318,51 @@ local function main()
         expect(after.version == version, 'the publish is for version ' .. tostring(after.version) .. ', expected ' .. version)
         expect(#ours(after.diagnostics) == 0, 'still published: ' .. describe(ours(after.diagnostics)))
         expect(#vim_diagnostics(bufnr, client_id) == 0, 'still in vim.diagnostic: ' .. describe(vim_diagnostics(bufnr, client_id)))
+      end },
+    })
+  end
+
+  -- 4: a hover, and the code lens command, which the server runs with workspace/applyEdit.
+  do
+    local bufnr, seen, lens
+    scenario({
+      { 'sf-version-too-low.json: a hover on clusterCodeVersion says 6.5.641.9590 comes from a parameter default and is not supported', function()
+        bufnr, seen = open('sf-version-too-low.json', client_id)
+        client = client_of(client_id)
+        wait_for_publish(bufnr, vim.lsp.util.buf_versions[bufnr] or 0, seen)
+        local response, err = client.request_sync('textDocument/hover', {
+          textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+          position = { line = 18, character = 20 },
+        }, WAIT_MS, bufnr)
+        expect(response and response.result, 'textDocument/hover got nothing: ' .. tostring(err))
+        local markdown = response.result.contents.value
+        expect(markdown:find('clusterCodeVersion: `6.5.641.9590`, from the default value of parameter `clusterCodeVersion`', 1, true), 'hover: ' .. markdown)
+        expect(markdown:find('**not supported**', 1, true), 'hover: ' .. markdown)
+      end },
+      { 'sf-mits-missing.json: vim.lsp.codelens shows "Enable managed identities on this cluster…" on line 10', function()
+        bufnr, seen = open('sf-mits-missing.json', client_id)
+        wait_for_publish(bufnr, vim.lsp.util.buf_versions[bufnr] or 0, seen)
+        vim.lsp.codelens.refresh()
+        vim.wait(WAIT_MS, function() return #(vim.lsp.codelens.get(bufnr) or {}) > 0 end, 10)
+        local lenses = vim.lsp.codelens.get(bufnr) or {}
+        expect(#lenses == 1, 'code lenses: ' .. vim.inspect(lenses))
+        lens = lenses[1]
+        expect(lens.command.title == 'Enable managed identities on this cluster…', 'title: ' .. lens.command.title)
+        expect(lens.range.start.line == 9, 'on line ' .. lens.range.start.line)
+      end },
+      { 'sf-mits-missing.json: running it applies one edit, explains the two steps, and :w gives sf-mits-missing.fixed.json', function()
+        local before = vim.api.nvim_buf_get_changedtick(bufnr)
+        local response, err = client.request_sync('workspace/executeCommand', {
+          command = lens.command.command,
+          arguments = lens.command.arguments,
+        }, WAIT_MS, bufnr)
+        expect(response and response.err == nil, 'workspace/executeCommand failed: ' .. vim.inspect(response or err))
+        vim.wait(WAIT_MS, function() return #messages > 0 end, 10)
+        expect(vim.api.nvim_buf_get_changedtick(bufnr) ~= before, 'the buffer did not change')
+        expect(#messages == 1 and messages[1].message:find('Step 2: once that upgrade has completed', 1, true), 'messages: ' .. vim.inspect(messages))
+        vim.api.nvim_set_current_buf(bufnr)
+        vim.cmd('write')
+        return { kind = 'compare', actual = vim.api.nvim_buf_get_name(bufnr), expected = 'examples/sf-mits-missing.fixed.json' }
       end },
     })
   end

@@ -61,7 +61,7 @@ export const sfVersionTooLow: Rule = {
 };
 
 /** Linux when `vmImage` says Linux or Ubuntu; Windows when it says otherwise or is absent; unknown if unresolved. */
-function clusterOs(properties: Traced): ClusterOs | undefined {
+export function clusterOs(properties: Traced): ClusterOs | undefined {
   const vmImageValue = properties.property('vmImage');
   if (!vmImageValue) return 'windows';
   const vmImage = vmImageValue.value();
