@@ -1,8 +1,9 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
-  analyzeTemplate,
+  analyzeDocument,
   checkSize,
   DEFAULT_MAX_FILE_SIZE_MB,
   RULES,
@@ -17,7 +18,11 @@ import {
 import { decodeFile, encodeFile, roundTrips } from './cli/encoding';
 import { fixText, MAX_FIXES_PER_FILE, type AppliedFix } from './cli/fix';
 import { toSarif, type SarifInput } from './cli/sarif';
+import { NodeWorkspaceHost, pathOf } from './node-workspace-host';
 import { bundledRuleDocsUri } from './rule-docs';
+import { decode } from './text-decoding';
+
+export { decode };
 
 const CODES = RULES.map((rule) => rule.id);
 
@@ -27,6 +32,11 @@ Checks ARM templates for Service Fabric clusters that are not ready for managed 
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
 files that are not ARM deployment templates are skipped quietly. A finding on the line after a
 \`// sf-managed-identity-disable-next-line <code>\` comment is not reported, as in the editor.
+
+A template is analysed with the values of its parameter file (<name>.parameters.json beside
+<name>.json, or a parameter file whose metadata.template names it), and a parameter file with
+its template. Only files inside the folders given (for a file: the folder that holds it) are
+read for that; nothing outside them, also not through .. or a symbolic link.
 
   --format text   one line per finding: path:line:column severity code message (default)
   --format json   one JSON document with every finding
@@ -68,7 +78,8 @@ interface ReportedFinding {
   start: Position;
   end: Position;
   helpUri?: string;
-  related: Array<{ start: Position; end: Position; message: string }>;
+  /** `path` is set when the location is in another file (a parameter file, a template). */
+  related: Array<{ path?: string; start: Position; end: Position; message: string }>;
   fixes: string[];
 }
 
@@ -141,6 +152,8 @@ function statSafe(path: string) {
   }
 }
 
+type Locate = (range: OffsetRange) => { start: Position; end: Position };
+
 /**
  * Writes `bytes` to a temporary file beside `file` and renames it over the real file (through
  * symbolic links, keeping the mode), so that a failed write, such as a full disk, never leaves
@@ -169,25 +182,46 @@ function readHead(file: string, length: number): Buffer {
   }
 }
 
-function report(text: string, result: AnalysisResult): ReportedFinding[] {
+function locator(text: string): Locate {
   const document = TextDocument.create('file:///template.json', 'json', 0, text);
-  const at = (range: OffsetRange) => {
+  return (range) => {
     const start = document.positionAt(range.offset);
     const end = document.positionAt(range.offset + range.length);
     return { start: { line: start.line + 1, column: start.character + 1 }, end: { line: end.line + 1, column: end.character + 1 } };
   };
+}
+
+function report(text: string, result: AnalysisResult, host: NodeWorkspaceHost): ReportedFinding[] {
+  const at = locator(text);
   if (result.problem) {
     return [{ code: result.problem.kind, severity: 'warning', message: result.problem.message, ...at(result.problem.range), related: [], fixes: [] }];
   }
+  const others = new Map<string, Locate | undefined>();
+  const other = (uri: string) => {
+    if (!others.has(uri)) {
+      const otherText = host.readFile(uri);
+      others.set(uri, otherText === undefined ? undefined : locator(otherText));
+    }
+    return others.get(uri);
+  };
   return result.findings.map((finding) => ({
     code: finding.code,
     severity: finding.severity,
     message: finding.message,
     ...at(finding.range),
     helpUri: bundledRuleDocsUri(finding.code),
-    related: (finding.related ?? []).map((related) => ({ ...at(related.range), message: related.message })),
+    related: (finding.related ?? []).flatMap((related) => {
+      if (related.uri === undefined) return [{ ...at(related.range), message: related.message }];
+      const locate = other(related.uri);
+      const path = pathOf(related.uri);
+      return locate && path ? [{ path: displayPath(path), ...locate(related.range), message: related.message }] : [];
+    }),
     fixes: finding.fixes.map((fix) => fix.title),
   }));
+}
+
+function displayPath(path: string): string {
+  return relative(process.cwd(), path) || path;
 }
 
 export function main(args: string[]): number {
@@ -208,12 +242,31 @@ export function main(args: string[]): number {
   const selected = options.rules;
   const include = (finding: Finding) => selected.length === 0 || selected.includes(finding.code);
 
-  const results: Array<{ path: string; findings: ReportedFinding[]; fixed?: AppliedFix[] }> = [];
+  // The boundary for parameter files: the folders given, and the folder of each file given.
+  const roots = options.paths.map((path) => (statSafe(path)?.isDirectory() ? resolve(path) : dirname(resolve(path))));
+  const host = new NodeWorkspaceHost({ roots });
+  /** Another file's path and text, for related locations and fixes in SARIF. */
+  const otherFile = (uri: string) => {
+    const path = pathOf(uri);
+    const text = host.readFile(uri);
+    return path === undefined || text === undefined ? undefined : { path, text };
+  };
+  const results: Array<{ path: string; template?: string; findings: ReportedFinding[]; fixed?: AppliedFix[] }> = [];
   const sarif: SarifInput[] = [];
   let templates = 0;
+  let parameterFiles = 0;
   let fixedFindings = 0;
   let fixedFiles = 0;
   let writeFailed = false;
+  const analysed: Array<{
+    file: string;
+    path: string;
+    template?: string;
+    text: string;
+    result: AnalysisResult;
+    analyse: (text: string) => AnalysisResult;
+    fixed?: AppliedFix[];
+  }> = [];
   for (const file of files) {
     let bytes: Buffer;
     let size: number;
@@ -228,13 +281,18 @@ export function main(args: string[]): number {
     const decoded = decodeFile(bytes);
     const encoding = decoded.encoding;
     let text = decoded.text;
-    let result = checkSize(text, size, options.maxFileSizeMB, '--max-file-size-mb') ?? analyzeTemplate(text);
-    if (!result.isTemplate) continue;
-    templates++;
+    const uri = pathToFileURL(resolve(file)).toString();
+    const analyse = (current: string) => analyzeDocument(current, { uri, host });
+    const result = checkSize(text, size, options.maxFileSizeMB, '--max-file-size-mb') ?? analyse(text);
+    if (result.isTemplate) templates++;
+    else if (result.parametersFor !== undefined) parameterFiles++;
+    else continue;
+    // A parameter file says which template it was analysed with.
+    const template = result.parametersFor === undefined ? undefined : pathOf(result.parametersFor);
     const path = relative(process.cwd(), file) || file;
     let fixed: AppliedFix[] | undefined;
     if (options.fix && !result.problem) {
-      const outcome = fixText(text, include);
+      const outcome = fixText(text, include, analyse);
       if (outcome.applied.length > 0) {
         if (!roundTrips(bytes)) {
           process.stderr.write(`sf-managed-identity: not fixing ${path}: it is not valid ${encoding === 'utf16le' || encoding === 'utf16be' ? 'UTF-16' : 'UTF-8'}, so writing it would change more than the fixes.\n`);
@@ -246,10 +304,7 @@ export function main(args: string[]): number {
             fixedFindings += fixed.length;
             fixedFiles++;
             for (const applied of fixed) process.stderr.write(`${path}: ${options.dryRun ? 'would fix' : 'fixed'} ${applied.code}: ${applied.title}\n`);
-            if (!options.dryRun) {
-              text = outcome.text;
-              result = analyzeTemplate(text);
-            }
+            if (!options.dryRun) text = outcome.text;
           } catch (error) {
             process.stderr.write(`sf-managed-identity: cannot write ${path}: ${(error as Error).message}\n`);
             writeFailed = true;
@@ -263,14 +318,27 @@ export function main(args: string[]): number {
         process.stderr.write(`${path}: stopped after ${MAX_FIXES_PER_FILE} fixes; run --fix again for the rest.\n`);
       }
     }
+    analysed.push({ file, path, template, text, result, analyse, fixed });
+  }
+
+  for (const entry of analysed) {
+    const { file, path, template, text, fixed } = entry;
+    // A fix in one file can change what another reports (a parameter file and its template):
+    // after writing, every file is analysed again, so the report describes what is left.
+    const result = fixedFiles > 0 && !options.dryRun ? entry.analyse(text) : entry.result;
     const findings = suppressFindings(text, result.findings).filter(include);
-    sarif.push({ path: file, text, findings, problem: result.problem });
-    results.push({ path, findings: report(text, { ...result, findings }), ...(options.fix ? { fixed: fixed ?? [] } : {}) });
+    sarif.push({ path: file, text, findings, problem: result.problem, otherFile });
+    results.push({
+      path,
+      ...(template ? { template: displayPath(template) } : {}),
+      findings: report(text, { ...result, findings }, host),
+      ...(options.fix ? { fixed: fixed ?? [] } : {}),
+    });
   }
 
   const all = results.flatMap((file) => file.findings);
   const count = (severity: Severity) => all.filter((finding) => finding.severity === severity).length;
-  const summary = { templates, errors: count('error'), warnings: count('warning'), information: count('information') };
+  const summary = { templates, parameterFiles, errors: count('error'), warnings: count('warning'), information: count('information') };
   const exitCode = writeFailed ? 2 : summary.errors > 0 && !options.exitZero ? 1 : 0;
   if (options.fix) {
     process.stderr.write(`${options.dryRun ? 'Would fix' : 'Fixed'} ${fixedFindings} finding${fixedFindings === 1 ? '' : 's'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}.\n`);
@@ -290,13 +358,14 @@ export function main(args: string[]): number {
       for (const finding of file.findings) {
         process.stdout.write(`${file.path}:${finding.start.line}:${finding.start.column} ${finding.severity} ${finding.code} ${finding.message}\n`);
         for (const related of finding.related) {
-          process.stdout.write(`  ${file.path}:${related.start.line}:${related.start.column} note ${related.message}\n`);
+          process.stdout.write(`  ${related.path ?? file.path}:${related.start.line}:${related.start.column} note ${related.message}\n`);
         }
       }
     }
     process.stderr.write(
       `${all.length} finding${all.length === 1 ? '' : 's'} (${summary.errors} error${summary.errors === 1 ? '' : 's'}, ` +
-        `${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${templates} ARM template${templates === 1 ? '' : 's'}.\n`,
+        `${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}) in ${templates} ARM template${templates === 1 ? '' : 's'}` +
+        `${parameterFiles ? ` and ${parameterFiles} parameter file${parameterFiles === 1 ? '' : 's'}` : ''}.\n`,
     );
   }
   return exitCode;

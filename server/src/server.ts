@@ -1,21 +1,24 @@
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
   ResponseError,
+  FileChangeType,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeTemplate, applyRuleLevels, checkSize, completionsAt, FIX_ALL_KIND, hoverInfo, suppressFindings, type AnalysisResult } from './analysis';
+import { analyzeDocument, applyRuleLevels, checkSize, completionsAt, FIX_ALL_KIND, hoverInfo, sameUri, suppressFindings, type AnalysisResult } from './analysis';
 import { codeActions } from './lsp/code-actions';
 import { toCompletionItems } from './lsp/completion';
 import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
 import { toHover } from './lsp/hover';
 import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
+import { mappingFromSetting, NodeWorkspaceHost, pathOf } from './node-workspace-host';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
 
@@ -29,10 +32,13 @@ const PUSH_DEBOUNCE_MS = 150;
 const NOT_ANALYSED: AnalysisResult = { isTemplate: false, findings: [] };
 /** The setting that limits the size of the documents analysed. */
 const MAX_FILE_SIZE_SETTING = 'sfManagedIdentity.maxFileSizeMB';
+/** The setting of ARM Tools that maps templates to parameter files. */
+const PARAMETER_FILES_SECTION = 'azureResourceManagerTools';
 
 /**
  * Wires the analysis to a connection: documents, capabilities and handlers, nothing more.
- * Diagnostics are pulled by clients that support it and pushed to the others.
+ * Diagnostics are pulled by clients that support it and pushed to the others. A template and
+ * its parameter file depend on each other: when one changes, the other is analysed again.
  */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
@@ -40,8 +46,36 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Scheduled publishes: the timer, and the document version it was scheduled for. */
   const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; version: number; delay: number }>();
   let pullDiagnostics = false;
+  let refreshSupport = false;
   let versionedEdits = false;
-  let refreshPulledDiagnostics = false;
+  let configurationSupport = false;
+  let watchedFilesDynamic = false;
+  let folders: string[] = [];
+  let folderUris: string[] = [];
+  let workspaceFoldersSupport = false;
+  let parameterFilesSetting: unknown;
+  let host = createHost();
+
+  function createHost(): NodeWorkspaceHost {
+    return new NodeWorkspaceHost({
+      roots: folders,
+      openDocument: (uri) => openDocument(uri)?.getText(),
+      openDocuments: () => documents.keys(),
+      parameterFileMapping: () => mappingFromSetting(parameterFilesSetting, folders),
+    });
+  }
+
+  function openDocument(uri: string): TextDocument | undefined {
+    return documents.get(uri) ?? documents.all().find((document) => sameUri(document.uri, uri));
+  }
+
+  /** Another file's text, for related locations: open in the editor, or from the workspace. */
+  function otherDocument(uri: string): TextDocument | undefined {
+    const open = openDocument(uri);
+    if (open) return open;
+    const text = host.readFile(uri);
+    return text === undefined ? undefined : TextDocument.create(uri, 'json', 0, text);
+  }
   let registerConfigurationChanges = false;
   let turnOffCommand = false;
   let settings = new DocumentSettings(connection, false);
@@ -55,7 +89,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (cached?.version === document.version && cached.text === text && cached.maxFileSizeMB === maxFileSizeMB) return cached.result;
     let result: AnalysisResult;
     try {
-      result = checkSize(text, Buffer.byteLength(text, 'utf8'), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeTemplate(text);
+      result = checkSize(text, Buffer.byteLength(text, 'utf8'), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeDocument(text, { uri: document.uri, host });
     } catch (error) {
       connection.console.error(`Could not analyse ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       result = NOT_ANALYSED;
@@ -80,7 +114,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const result = await visibleAnalysisOf(document);
     // A change or close while the settings were read has scheduled its own publish.
     if (documents.get(uri)?.version !== version) return;
-    void connection.sendDiagnostics({ uri, version: document.version, diagnostics: toDiagnostics(document, result, options.ruleDocsUri) });
+    void connection.sendDiagnostics({ uri, version: document.version, diagnostics: toDiagnostics(document, result, options.ruleDocsUri, otherDocument) });
   }
 
   function schedulePublish(document: TextDocument, delay: number): void {
@@ -88,50 +122,128 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     pending.set(document.uri, { timer: setTimeout(() => void publish(document.uri), delay), version: document.version, delay });
   }
 
+  /**
+   * Forgets the analyses that `changed` may affect and has them shown again: those that read
+   * it, or all of them when a file may have appeared or gone (pairing looks at folder listings).
+   */
+  function invalidate(changed: string | 'everything', except?: string): void {
+    let any = false;
+    for (const [uri, cached] of analyses) {
+      if (uri === except) continue;
+      if (changed === 'everything' || (cached.result.dependencies ?? []).some((dependency) => sameUri(dependency, changed))) {
+        analyses.delete(uri);
+        any = true;
+        const open = documents.get(uri);
+        if (!pullDiagnostics && open) schedulePublish(open, PUSH_DEBOUNCE_MS);
+      }
+    }
+    if (any && pullDiagnostics && refreshSupport) {
+      // Typed void, but it is a request: a client that answers with an error must not crash the server.
+      Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
+    }
+  }
+
+  /** Reads ARM Tools' parameter file mapping again; the caller has the documents shown again. */
+  async function loadParameterFilesSetting(): Promise<void> {
+    if (!configurationSupport) return;
+    try {
+      const section = await connection.workspace.getConfiguration(PARAMETER_FILES_SECTION);
+      parameterFilesSetting = section?.parameterFiles;
+    } catch {
+      parameterFilesSetting = undefined;
+    }
+  }
+
   connection.onInitialize((params): InitializeResult => {
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
+    refreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
-    refreshPulledDiagnostics = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
+    configurationSupport = params.capabilities.workspace?.configuration === true;
+    watchedFilesDynamic = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    setFolders(params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []));
+    workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
     registerConfigurationChanges = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-    settings = new DocumentSettings(connection, params.capabilities.workspace?.configuration === true);
+    settings = new DocumentSettings(connection, configurationSupport);
     const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
     turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        ...(workspaceFoldersSupport ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
         hoverProvider: true,
         // Quotes start a key or a section name; the rest comes on request (Ctrl+Space).
         completionProvider: { triggerCharacters: ['"'] },
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [ENABLE_COMMAND] },
         ...(pullDiagnostics
-          ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: false, workspaceDiagnostics: false } }
+          ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: true, workspaceDiagnostics: false } }
           : {}),
       },
       serverInfo: { name: 'sf-managed-identity' },
     };
   });
 
+  /** Parameter files and linked templates are only read inside these folders. */
+  function setFolders(uris: string[]): void {
+    folderUris = uris;
+    folders = uris.map(pathOf).filter((path): path is string => path !== undefined);
+    host = createHost();
+  }
+
   connection.onInitialized(() => {
-    // VS Code sends configuration changes only to servers that register for them.
-    if (registerConfigurationChanges) void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
+    if (workspaceFoldersSupport) {
+      // A folder added or removed moves the boundary of what may be read.
+      connection.workspace.onDidChangeWorkspaceFolders(({ added, removed }) => {
+        const gone = new Set(removed.map((folder) => folder.uri));
+        setFolders([...folderUris.filter((uri) => !gone.has(uri)), ...added.map((folder) => folder.uri)]);
+        invalidate('everything');
+      });
+    }
+    // VS Code sends configuration changes only to servers that register for them: the
+    // parameter file mapping of ARM Tools and our own per-rule levels.
+    if (configurationSupport || registerConfigurationChanges) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: [PARAMETER_FILES_SECTION, SECTION] }).catch(() => undefined);
+    }
+    if (configurationSupport) void loadParameterFilesSetting().then(() => invalidate('everything'));
+    if (watchedFilesDynamic) {
+      // Parameter files that are not open change on disk; the server hears of it here.
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{json,jsonc}' }] })
+        .catch(() => undefined);
+    }
   });
 
   // Settings apply at once: read them again and renew every diagnostic, without a reload.
   connection.onDidChangeConfiguration((change) => {
     settings.changed(change.settings);
-    if (!pullDiagnostics) {
-      for (const document of documents.all()) schedulePublish(document, 0);
-    } else if (refreshPulledDiagnostics) {
-      connection.languages.diagnostics.refresh();
+    // The parameter file mapping may have changed too: analyse again, and renew once.
+    void loadParameterFilesSetting().then(() => {
+      analyses.clear();
+      if (!pullDiagnostics) {
+        for (const document of documents.all()) schedulePublish(document, 0);
+      } else if (refreshSupport) {
+        // Typed void, but it is a request: a client that answers with an error must not crash the server.
+        Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
+      }
+    });
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) {
+      // Created or deleted: a pairing may have appeared or gone. Changed: who read it is stale.
+      invalidate(change.type === FileChangeType.Changed ? change.uri : 'everything');
     }
   });
 
   documents.onDidOpen(({ document }) => {
     if (!pullDiagnostics) schedulePublish(document, 0);
+    // The open text now wins over the file on disk, and it may be a parameter file or template
+    // that another open document pairs with only now (not saved yet).
+    invalidate('everything', document.uri);
   });
   documents.onDidChangeContent(({ document }) => {
+    invalidate(document.uri, document.uri);
     if (pullDiagnostics) return;
     // TextDocuments reports an opened document's content right after opening it; that version
     // is already published at once and must not wait for the debounce.
@@ -145,6 +257,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     analyses.delete(document.uri);
     settings.forget(document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    // Back to the file on disk, if there is one, for the documents that paired with it.
+    invalidate('everything');
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -156,7 +270,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const document = documents.get(params.textDocument.uri);
     return {
       kind: DocumentDiagnosticReportKind.Full,
-      items: document ? toDiagnostics(document, await visibleAnalysisOf(document), options.ruleDocsUri) : [],
+      items: document ? toDiagnostics(document, await visibleAnalysisOf(document), options.ruleDocsUri, otherDocument) : [],
     };
   });
 
@@ -168,7 +282,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const visible = await visibleAnalysisOf(document);
       if (documents.get(params.textDocument.uri)?.version !== version) return [];
       return [
-        ...codeActions(document, visible, params, versionedEdits, options.ruleDocsUri),
+        ...codeActions(document, visible, params, versionedEdits, options.ruleDocsUri, otherDocument),
         ...suppressionActions(document, visible.findings, params, { versionedEdits, turnOffCommand, docsUri: options.ruleDocsUri }),
       ];
     } catch (error) {
@@ -193,7 +307,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onHover(({ textDocument, position }) =>
     guarded('a hover', textDocument.uri, null, (document) => {
-      const info = hoverInfo(document.getText(), document.offsetAt(position));
+      const info = hoverInfo(document.getText(), document.offsetAt(position), { uri: document.uri, host });
       return info ? toHover(document, info, options.ruleDocsUri) : null;
     }),
   );

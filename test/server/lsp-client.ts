@@ -66,8 +66,12 @@ export class LspClient {
     this.connection.listen();
   }
 
-  async initialize(capabilities: ClientCapabilities, initializationOptions?: unknown): Promise<InitializeResult> {
-    const result = await this.connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities, initializationOptions });
+  async initialize(
+    capabilities: ClientCapabilities,
+    workspaceFolders: Array<{ uri: string; name: string }> | null = null,
+    initializationOptions?: unknown,
+  ): Promise<InitializeResult> {
+    const result = await this.connection.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, workspaceFolders, capabilities, initializationOptions });
     await this.connection.sendNotification('initialized', {});
     return result;
   }

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LSPErrorCodes, type CodeAction, type Diagnostic, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol';
 import { readExample, readFixture } from '../unit/helpers';
@@ -170,6 +172,30 @@ describe('language server over stdio (pull diagnostics, versioned edits)', () =>
     assert.deepEqual(after.items, []);
   });
 
+  it('offers no fix that would overwrite an expression', async () => {
+    const uri = 'file:///work/computed.json';
+    const text = [
+      '{',
+      '  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",',
+      '  "resources": [',
+      '    {',
+      '      "type": "Microsoft.ServiceFabric/clusters",',
+      '      "name": "c1",',
+      '      "properties": {',
+      '        "fabricSettings": [{ "name": "ManagedIdentityTokenService", "parameters": [{ "name": "IsEnabled", "value": "true" }] }],',
+      '        "upgradeDescription": { "forceRestart": "[not(false())]" }',
+      '      }',
+      '    }',
+      '  ]',
+      '}',
+    ].join('\n');
+    await client.open(uri, text);
+    const report = await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepEqual(summary(report.items), ['sf-force-restart-on 2 8:32-8:64']);
+    assert.match(report.items[0].message, /computed by an expression, so there is no quick fix/);
+    assert.deepEqual(await codeActions(client, uri, report.items), []);
+  });
+
   it('offers the combined fix first, as the preferred action', async () => {
     const uri = 'file:///work/sf-mits-missing.json';
     await client.open(uri, readExample('sf-mits-missing.json'));
@@ -205,5 +231,159 @@ describe('language server over stdio (pull diagnostics, versioned edits)', () =>
       context: { diagnostics: [] },
     });
     assert.deepEqual(actions, []);
+  });
+});
+
+describe('language server over stdio: a template and its parameter file', () => {
+  let client: LspClient;
+  let workspace: string;
+  const template = readFixture('parameter-files/azuredeploy.json');
+  const parameters = readFixture('parameter-files/azuredeploy.parameters.json');
+  let templateUri: string;
+  let parametersUri: string;
+
+  beforeEach(async () => {
+    workspace = mkdtempSync(join(tmpdir(), 'sf-mi-ws-'));
+    templateUri = pathToFileURL(join(workspace, 'azuredeploy.json')).toString();
+    parametersUri = pathToFileURL(join(workspace, 'azuredeploy.parameters.json')).toString();
+    client = new LspClient();
+    await client.initialize(PUSH_ONLY, [{ uri: pathToFileURL(workspace).toString(), name: 'ws' }]);
+  });
+  afterEach(async () => {
+    await client.dispose();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('hovers on clusterCodeVersion with the value from the parameter file on disk, and names that file', async () => {
+    writeFileSync(join(workspace, 'azuredeploy.parameters.json'), parameters);
+    await client.open(templateUri, template);
+    const offset = template.indexOf('"clusterCodeVersion": "[') + 1;
+    const position = TextDocument.create(templateUri, 'json', 1, template).positionAt(offset);
+    const hover = await client.connection.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: templateUri }, position });
+    assert.match(hover.contents.value, /- clusterCodeVersion: `6\.5\.641\.9590`, from the value of parameter `clusterCodeVersion` in the parameter file `azuredeploy\.parameters\.json`/);
+    assert.match(hover.contents.value, /\*\*not supported\*\*/);
+  });
+
+  it('two open documents: the parameter file gets the fixable diagnostics, the template refreshes when it changes', async () => {
+    const templateAlone = client.nextDiagnostics(templateUri);
+    await client.open(templateUri, template);
+    assert.deepEqual((await templateAlone).diagnostics, [], 'with its defaults the template is fine');
+
+    const templatePaired = client.nextDiagnostics(templateUri, (p) => p.diagnostics.length > 0);
+    const parameterDiagnostics = client.nextDiagnostics(parametersUri);
+    await client.open(parametersUri, parameters);
+    assert.deepEqual(summary((await templatePaired).diagnostics), ['sf-version-too-low 1 17:30-17:66', 'sf-force-restart-on 2 20:10-20:56']);
+    const inParameters = (await parameterDiagnostics).diagnostics;
+    assert.deepEqual(summary(inParameters), ['sf-version-too-low 1 5:37-5:51', 'sf-force-restart-on 2 7:15-7:19']);
+    assert.deepEqual(
+      inParameters[0].relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.location.range.start.character]),
+      [[templateUri, 17, 30]],
+    );
+
+    const actions = await codeActions(client, parametersUri, [inParameters[0]]);
+    // The fix, and a suppression comment for the parameter file's line (suppressions apply there too).
+    assert.deepEqual(actions.map((a) => a.title), ['Raise clusterCodeVersion to 6.5.658.9590', 'Disable sf-version-too-low for this line']);
+    const fixed = TextDocument.applyEdits(TextDocument.create(parametersUri, 'json', 1, parameters), actions[0].edit!.changes![parametersUri] as TextEdit[]);
+    assert.equal(fixed, parameters.replace('"6.5.641.9590"', '"6.5.658.9590"'));
+
+    // Fixing the parameter file takes the version diagnostic off the template too.
+    const templateAfter = client.nextDiagnostics(templateUri, (p) => p.diagnostics.length === 1);
+    await client.replace(parametersUri, fixed, 2);
+    assert.deepEqual(summary((await templateAfter).diagnostics), ['sf-force-restart-on 2 20:10-20:56']);
+
+    // And the other way: the template stops using the parameter, and the parameter file's warning goes.
+    const parametersAfter = client.nextDiagnostics(parametersUri, (p) => p.diagnostics.length === 0);
+    await client.replace(templateUri, template.replace(`"forceRestart": "[parameters('forceRestart')]"`, '"forceRestart": false'), 2);
+    assert.deepEqual((await parametersAfter).diagnostics, []);
+  });
+
+  it('a parameter file only on disk: the template says so and points into it', async () => {
+    writeFileSync(join(workspace, 'azuredeploy.json'), template);
+    writeFileSync(join(workspace, 'azuredeploy.parameters.json'), parameters);
+    const published = client.nextDiagnostics(templateUri);
+    await client.open(templateUri, template);
+    const { diagnostics } = await published;
+    assert.deepEqual(summary(diagnostics), ['sf-version-too-low 1 17:30-17:66', 'sf-force-restart-on 2 20:10-20:56']);
+    assert.match(diagnostics[0].message, /comes from the value in the parameter file azuredeploy\.parameters\.json/);
+    assert.deepEqual(
+      diagnostics[0].relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.location.range.start.character, r.location.range.end.character]),
+      [[parametersUri, 5, 37, 51]],
+    );
+    // Fixes that would edit the parameter file are not offered in the template.
+    assert.deepEqual(await codeActions(client, templateUri, [diagnostics[0]]), []);
+  });
+
+  it('a parameter file outside the workspace folder is not read', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'sf-mi-outside-'));
+    try {
+      writeFileSync(join(outside, 'azuredeploy.parameters.json'), parameters);
+      symlinkSync(join(outside, 'azuredeploy.parameters.json'), join(workspace, 'azuredeploy.parameters.json'));
+      const published = client.nextDiagnostics(templateUri);
+      await client.open(templateUri, template);
+      assert.deepEqual((await published).diagnostics, []);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('a pull client is asked to refresh when the parameter file changes, and then pulls the new result', async () => {
+    await client.dispose();
+    client = new LspClient();
+    const capabilities = { ...PULL_AND_VERSIONED, workspace: { ...PULL_AND_VERSIONED.workspace, diagnostics: { refreshSupport: true } } };
+    const result = await client.initialize(capabilities, [{ uri: pathToFileURL(workspace).toString(), name: 'ws' }]);
+    assert.equal((result.capabilities.diagnosticProvider as { interFileDependencies: boolean }).interFileDependencies, true);
+    let refreshed!: () => void;
+    const refresh = new Promise<void>((resolve) => (refreshed = resolve));
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshed();
+      return null;
+    });
+    const pull = async (uri: string) =>
+      summary((await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } })).items);
+
+    await client.open(templateUri, template);
+    await client.open(parametersUri, parameters);
+    assert.deepEqual(await pull(templateUri), ['sf-version-too-low 1 17:30-17:66', 'sf-force-restart-on 2 20:10-20:56']);
+    await client.replace(parametersUri, parameters.replace('"value": true', '"value": false'), 2);
+    await refresh;
+    assert.deepEqual(await pull(templateUri), ['sf-version-too-low 1 17:30-17:66']);
+  });
+
+  it('reads the azureResourceManagerTools.parameterFiles mapping through workspace/configuration', async () => {
+    await client.dispose();
+    client = new LspClient();
+    writeFileSync(join(workspace, 'azuredeploy.json'), template);
+    writeFileSync(join(workspace, 'prod.json'), parameters.replace('"6.5.641.9590"', '"6.4.676.9590"'));
+    const asked: unknown[] = [];
+    client.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => {
+      asked.push(...params.items);
+      return [{ parameterFiles: { 'azuredeploy.json': join(workspace, 'prod.json') } }];
+    });
+    client.connection.onRequest('client/registerCapability', () => null);
+    await client.initialize({ ...PUSH_ONLY, workspace: { configuration: true } }, [{ uri: pathToFileURL(workspace).toString(), name: 'ws' }]);
+    const published = client.nextDiagnostics(templateUri, (p) => p.diagnostics.some((d) => /prod\.json/.test(d.message)));
+    await client.open(templateUri, template);
+    const { diagnostics } = await published;
+    // The mapping once; then the per-document rule levels (sfManagedIdentity.rules).
+    assert.deepEqual(asked, [{ section: 'azureResourceManagerTools' }, { scopeUri: templateUri, section: 'sfManagedIdentity' }]);
+    assert.match(diagnostics[0].message, /^clusterCodeVersion 6\.4\.676\.9590 is older/);
+    assert.equal(diagnostics[0].relatedInformation?.[0].location.uri, pathToFileURL(join(workspace, 'prod.json')).toString());
+  });
+
+  it('reads the parameter file once its folder is added to the workspace', async () => {
+    await client.dispose();
+    client = new LspClient();
+    writeFileSync(join(workspace, 'azuredeploy.json'), template);
+    writeFileSync(join(workspace, 'azuredeploy.parameters.json'), parameters);
+    const result = await client.initialize({ ...PUSH_ONLY, workspace: { workspaceFolders: true } }, []);
+    assert.deepEqual(result.capabilities.workspace?.workspaceFolders, { supported: true, changeNotifications: true });
+    const alone = client.nextDiagnostics(templateUri);
+    await client.open(templateUri, template);
+    assert.deepEqual((await alone).diagnostics, [], 'outside every workspace folder, the parameter file is not read');
+    const paired = client.nextDiagnostics(templateUri, (p) => p.diagnostics.length > 0);
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: pathToFileURL(workspace).toString(), name: 'ws' }], removed: [] },
+    });
+    assert.deepEqual(summary((await paired).diagnostics), ['sf-version-too-low 1 17:30-17:66', 'sf-force-restart-on 2 20:10-20:56']);
   });
 });

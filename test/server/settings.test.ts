@@ -46,7 +46,7 @@ describe('settings: sfManagedIdentity.rules in a VS Code-like client (pull, refr
   beforeEach(async () => {
     client = new LspClient();
     client.settings = rules({ 'sf-mits-missing': 'off' });
-    await client.initialize(VSCODE_LIKE, { clientCommands: [TURN_OFF_COMMAND] });
+    await client.initialize(VSCODE_LIKE, null, { clientCommands: [TURN_OFF_COMMAND] });
   });
   afterEach(() => client.dispose());
 
@@ -54,10 +54,11 @@ describe('settings: sfManagedIdentity.rules in a VS Code-like client (pull, refr
     const uri = 'file:///work/mits.json';
     await client.open(uri, MITS_MISSING);
     assert.deepEqual(await pull(client, uri), [], 'the rule is off');
-    assert.deepEqual(client.configurationRequests, [{ scopeUri: uri, section: 'sfManagedIdentity' }]);
+    // ARM Tools' parameter file mapping once for the workspace, our own section per document.
+    assert.deepEqual(client.configurationRequests, [{ section: 'azureResourceManagerTools' }, { scopeUri: uri, section: 'sfManagedIdentity' }]);
     assert.deepEqual(
       client.registrations.map((r) => [r.method, r.registerOptions]),
-      [['workspace/didChangeConfiguration', { section: 'sfManagedIdentity' }]],
+      [['workspace/didChangeConfiguration', { section: ['azureResourceManagerTools', 'sfManagedIdentity'] }]],
     );
   });
 

@@ -41,11 +41,27 @@ function section(markdown: string, heading: string): string | undefined {
 }
 
 describe('rule catalogue', () => {
-  it('has rules, with unique kebab-case ids', () => {
-    assert.ok(RULES.length >= 3);
+  it('has rules, with unique kebab-case ids, sf- for Service Fabric rules and arm- for template-wide ones', () => {
     assert.equal(new Set(ids).size, ids.length, `duplicate ids in ${ids.join(', ')}`);
-    for (const id of ids) assert.match(id, /^sf(-[a-z0-9]+)+$/, id);
+    for (const id of ids) assert.match(id, /^(sf|arm)(-[a-z0-9]+)+$/, id);
+    // Every rule is here, so the per-rule checks below cover each of them.
+    assert.deepEqual(sorted(ids), [
+      'arm-expression-syntax',
+      'sf-app-identity-api-version',
+      'sf-code-version-with-automatic-upgrades',
+      'sf-force-restart-on',
+      'sf-mits-missing',
+      'sf-setting-not-string',
+      'sf-version-too-low',
+    ]);
   });
+
+  for (const rule of RULES) {
+    it(`${rule.id}: the rule file starts with one comment line saying why`, () => {
+      const source = readFileSync(join(ROOT, 'server', 'src', 'analysis', 'rules', `${rule.id}.ts`), 'utf8');
+      assert.match(source, /^\/\/ \S.*\n/);
+    });
+  }
 
   it('every rule has a one-line description that ends with a period', () => {
     for (const rule of RULES) {

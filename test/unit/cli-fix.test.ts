@@ -165,6 +165,33 @@ describe('command line: --fix', () => {
     const report = JSON.parse(stdout);
     assert.deepEqual(report.files[0].fixed, [{ code: 'sf-version-too-low', title: 'Raise clusterCodeVersion to 6.5.658.9590' }]);
     assert.deepEqual(report.files[0].findings, []);
-    assert.deepEqual(report.summary, { templates: 1, errors: 0, warnings: 0, information: 0 });
+    assert.deepEqual(report.summary, { templates: 1, parameterFiles: 0, errors: 0, warnings: 0, information: 0 });
+  });
+
+  describe('with a parameter file', () => {
+    it('fixes the value in the parameter file, leaves the template alone, and reports both as they are after', () => {
+      const template = readExample('parameter-files/azuredeploy.json');
+      const parameters = readExample('parameter-files/azuredeploy.parameters.json');
+      const folder = folderWith({ 'azuredeploy.json': template, 'azuredeploy.parameters.json': parameters });
+      const { status, stderr } = run(folder, '--fix', '--rule', 'sf-version-too-low', '.');
+      assert.equal(status, 0, stderr);
+      assert.equal(readFileSync(join(folder, 'azuredeploy.json'), 'utf8'), template, 'the template has no fix of its own: the value is in the parameter file');
+      assert.equal(readFileSync(join(folder, 'azuredeploy.parameters.json'), 'utf8'), parameters.replace('"6.5.641.9590"', '"6.5.658.9590"'));
+      assert.match(stderr, /azuredeploy\.parameters\.json: fixed sf-version-too-low: Raise clusterCodeVersion to 6\.5\.658\.9590\n/);
+      // The template was read before the parameter file was fixed; its report is of the fixed pair.
+      assert.match(stderr, /\n0 findings \(0 errors, 0 warnings\) in 1 ARM template and 1 parameter file\.\n$/);
+    });
+
+    it('does not fix a parameter file value under a suppression comment', () => {
+      const template = readExample('parameter-files/azuredeploy.json');
+      const parameters = readExample('parameter-files/azuredeploy.parameters.json').replace(
+        '    "clusterCodeVersion"',
+        '    // sf-managed-identity-disable-next-line sf-version-too-low -- drained first\n    "clusterCodeVersion"',
+      );
+      const folder = folderWith({ 'azuredeploy.json': template, 'azuredeploy.parameters.json': parameters });
+      const { stderr } = run(folder, '--fix', '--rule', 'sf-version-too-low', '.');
+      assert.equal(readFileSync(join(folder, 'azuredeploy.parameters.json'), 'utf8'), parameters);
+      assert.match(stderr, /Fixed 0 findings in 0 files\./);
+    });
   });
 });

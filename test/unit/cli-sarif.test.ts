@@ -58,6 +58,10 @@ describe('command line: --format sarif', () => {
         ['sf-mits-missing', 'SfMitsMissing', 'warning'],
         ['sf-version-too-low', 'SfVersionTooLow', 'warning'],
         ['sf-force-restart-on', 'SfForceRestartOn', 'warning'],
+        ['sf-app-identity-api-version', 'SfAppIdentityApiVersion', 'error'],
+        ['sf-setting-not-string', 'SfSettingNotString', 'warning'],
+        ['sf-code-version-with-automatic-upgrades', 'SfCodeVersionWithAutomaticUpgrades', 'warning'],
+        ['arm-expression-syntax', 'ArmExpressionSyntax', 'warning'],
       ],
     );
     for (const rule of driver.rules) {
@@ -78,13 +82,21 @@ describe('command line: --format sarif', () => {
     assert.deepEqual(
       log.runs[0].results.map((result: any) => [result.ruleId, result.ruleIndex, result.level, result.locations[0].physicalLocation.artifactLocation.uri]),
       [
+        // The template and its parameter file: both report what rests on the file's values.
+        ['sf-version-too-low', 1, 'error', 'examples/parameter-files/azuredeploy.json'],
+        ['sf-force-restart-on', 2, 'warning', 'examples/parameter-files/azuredeploy.json'],
+        ['sf-version-too-low', 1, 'error', 'examples/parameter-files/azuredeploy.parameters.json'],
+        ['sf-force-restart-on', 2, 'warning', 'examples/parameter-files/azuredeploy.parameters.json'],
+        ['sf-app-identity-api-version', 3, 'error', 'examples/sf-app-identity-api-version.json'],
+        ['sf-code-version-with-automatic-upgrades', 5, 'warning', 'examples/sf-code-version-with-automatic-upgrades.json'],
         ['sf-force-restart-on', 2, 'warning', 'examples/sf-force-restart-on.json'],
         ['sf-force-restart-on', 2, 'warning', 'examples/sf-mits-missing.fixed.json'],
         ['sf-mits-missing', 0, 'error', 'examples/sf-mits-missing.json'],
+        ['sf-setting-not-string', 4, 'warning', 'examples/sf-setting-not-string.json'],
         ['sf-version-too-low', 1, 'error', 'examples/sf-version-too-low.json'],
       ],
     );
-    const version = log.runs[0].results[3];
+    const version = log.runs[0].results[10];
     const location = version.locations[0].physicalLocation;
     assert.deepEqual(location.artifactLocation, { uri: 'examples/sf-version-too-low.json', uriBaseId: '%SRCROOT%' });
     assert.deepEqual(location.region, {
@@ -171,8 +183,10 @@ describe('command line: --format sarif', () => {
   it('is valid SARIF for the real-world corpus, unreadable templates included', () => {
     const { log } = sarif(ROOT, '--exit-zero', 'test/corpus/real');
     assert.ok(validate(log));
-    // test/corpus/expected-findings.json: 72 sf-mits-missing findings and 4 invalid-json files.
-    assert.equal(log.runs[0].results.length, 72);
+    // As many results as the hand-reviewed test/corpus/expected-findings.json lists findings
+    // (75 sf-mits-missing, 6 sf-setting-not-string, 2 arm-expression-syntax, 1
+    // sf-code-version-with-automatic-upgrades), and 4 invalid-json files.
+    assert.equal(log.runs[0].results.length, 82);
     assert.deepEqual(
       log.runs[0].invocations[0].toolExecutionNotifications.map((notification: any) => notification.descriptor.id),
       ['invalid-json', 'invalid-json', 'invalid-json', 'invalid-json'],
@@ -183,13 +197,49 @@ describe('command line: --format sarif', () => {
     const { status, log } = sarif(ROOT, '--rule', 'sf-force-restart-on', 'examples');
     assert.equal(status, 0);
     assert.ok(validate(log));
-    assert.equal(log.runs[0].tool.driver.rules.length, 3);
+    assert.equal(log.runs[0].tool.driver.rules.length, 7);
     assert.deepEqual(
-      log.runs[0].results.map((result: any) => [result.ruleId, result.ruleIndex]),
+      log.runs[0].results.map((result: any) => [result.ruleId, result.ruleIndex, result.locations[0].physicalLocation.artifactLocation.uri]),
       [
-        ['sf-force-restart-on', 2],
-        ['sf-force-restart-on', 2],
+        ['sf-force-restart-on', 2, 'examples/parameter-files/azuredeploy.json'],
+        ['sf-force-restart-on', 2, 'examples/parameter-files/azuredeploy.parameters.json'],
+        ['sf-force-restart-on', 2, 'examples/sf-force-restart-on.json'],
+        ['sf-force-restart-on', 2, 'examples/sf-mits-missing.fixed.json'],
       ],
     );
+  });
+
+  it('points related locations and fixes into the file they are in: a template and its parameter file', () => {
+    const { log } = sarif(ROOT, '--rule', 'sf-version-too-low', 'examples/parameter-files');
+    assert.ok(validate(log));
+    const template = { uri: 'examples/parameter-files/azuredeploy.json', uriBaseId: '%SRCROOT%' };
+    const parameters = { uri: 'examples/parameter-files/azuredeploy.parameters.json', uriBaseId: '%SRCROOT%' };
+    const [inTemplate, inParameters] = log.runs[0].results;
+    // The template's finding is at its clusterCodeVersion (line 18, the string at column 31);
+    // the value comes from the parameter file's line 6, where "6.5.641.9590" starts at column 38.
+    assert.deepEqual(inTemplate.locations[0].physicalLocation.artifactLocation, template);
+    assert.deepEqual(
+      inTemplate.relatedLocations.map((related: any) => [related.physicalLocation.artifactLocation, related.physicalLocation.region.startLine, related.physicalLocation.region.startColumn]),
+      [[parameters, 6, 38]],
+    );
+    assert.equal(inTemplate.fixes, undefined, 'the fix is offered in the parameter file, where the value is');
+    // The parameter file's finding points back at the template, and its fix edits the parameter file.
+    assert.deepEqual(inParameters.locations[0].physicalLocation.artifactLocation, parameters);
+    assert.deepEqual([inParameters.locations[0].physicalLocation.region.startLine, inParameters.locations[0].physicalLocation.region.startColumn], [6, 38]);
+    assert.deepEqual(
+      inParameters.relatedLocations.map((related: any) => [related.physicalLocation.artifactLocation, related.physicalLocation.region.startLine, related.physicalLocation.region.startColumn]),
+      [[template, 18, 31]],
+    );
+    assert.deepEqual(inParameters.fixes, [
+      {
+        description: { text: 'Raise clusterCodeVersion to 6.5.658.9590.' },
+        artifactChanges: [
+          {
+            artifactLocation: parameters,
+            replacements: [{ deletedRegion: { startLine: 6, startColumn: 38, endLine: 6, endColumn: 52 }, insertedContent: { text: '"6.5.658.9590"' } }],
+          },
+        ],
+      },
+    ]);
   });
 });

@@ -20,14 +20,21 @@ describe('command line', () => {
     assert.deepEqual(
       lines.map((line) => line.split(' ').slice(0, 3).join(' ')),
       [
+        'examples/parameter-files/azuredeploy.json:18:31 error sf-version-too-low',
+        'examples/parameter-files/azuredeploy.json:21:11 warning sf-force-restart-on',
+        'examples/parameter-files/azuredeploy.parameters.json:6:38 error sf-version-too-low',
+        'examples/parameter-files/azuredeploy.parameters.json:8:16 warning sf-force-restart-on',
+        'examples/sf-app-identity-api-version.json:11:21 error sf-app-identity-api-version',
+        'examples/sf-code-version-with-automatic-upgrades.json:12:9 warning sf-code-version-with-automatic-upgrades',
         'examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on',
         'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on',
         'examples/sf-mits-missing.json:10:15 error sf-mits-missing',
+        'examples/sf-setting-not-string.json:24:63 warning sf-setting-not-string',
         'examples/sf-version-too-low.json:19:39 error sf-version-too-low',
       ],
     );
     assert.match(stdout, /^ {2}examples\/sf-version-too-low\.json:7:29 note The value 6\.5\.641\.9590 comes from parameter 'clusterCodeVersion'\.$/m);
-    assert.equal(stderr, '4 findings (2 errors, 2 warnings) in 7 ARM templates.\n');
+    assert.equal(stderr, '11 findings (5 errors, 6 warnings) in 14 ARM templates and 1 parameter file.\n');
   });
 
   it('exits 0 with --exit-zero, and when there are only warnings', () => {
@@ -40,12 +47,36 @@ describe('command line', () => {
     const { status, stdout } = run('--format', 'json', 'examples/sf-version-too-low.json');
     assert.equal(status, 1);
     const report = JSON.parse(stdout);
-    assert.deepEqual(report.summary, { templates: 1, errors: 1, warnings: 0, information: 0 });
+    assert.deepEqual(report.summary, { templates: 1, parameterFiles: 0, errors: 1, warnings: 0, information: 0 });
     const [finding] = report.files[0].findings;
     assert.equal(report.files[0].path, 'examples/sf-version-too-low.json');
     assert.deepEqual([finding.code, finding.severity, finding.start, finding.end], ['sf-version-too-low', 'error', { line: 19, column: 39 }, { line: 19, column: 75 }]);
     assert.deepEqual(finding.fixes, ['Raise clusterCodeVersion to 6.5.658.9590']);
     assert.match(finding.helpUri, /^file:\/\/.*\/docs\/rules\/sf-version-too-low\.md$/);
+  });
+
+  it('analyses a template with its parameter file, and the parameter file in its own right', () => {
+    const { status, stdout, stderr } = run('test/fixtures/parameter-files');
+    assert.equal(status, 1);
+    const dir = 'test/fixtures/parameter-files';
+    assert.deepEqual(
+      stdout.split('\n').filter((line) => line).map((line) => line.trim().split(' ').slice(0, 3).join(' ')),
+      [
+        `${dir}/azuredeploy.json:18:31 error sf-version-too-low`,
+        `${dir}/azuredeploy.parameters.json:6:38 note The`,
+        `${dir}/azuredeploy.json:21:11 warning sf-force-restart-on`,
+        `${dir}/azuredeploy.parameters.json:8:16 note The`,
+        `${dir}/azuredeploy.parameters.json:6:38 error sf-version-too-low`,
+        `${dir}/azuredeploy.json:18:31 note azuredeploy.json`,
+        `${dir}/azuredeploy.parameters.json:8:16 warning sf-force-restart-on`,
+        `${dir}/azuredeploy.json:21:11 note azuredeploy.json`,
+      ],
+    );
+    assert.equal(stderr, '4 findings (2 errors, 2 warnings) in 1 ARM template and 1 parameter file.\n');
+    // Given only the parameter file, the CLI may read its folder, so it finds the template.
+    const json = JSON.parse(run('--format', 'json', `${dir}/azuredeploy.parameters.json`).stdout);
+    assert.equal(json.files[0].template, `${dir}/azuredeploy.json`);
+    assert.deepEqual(json.files[0].findings.map((f: { fixes: string[] }) => f.fixes), [['Raise clusterCodeVersion to 6.5.658.9590'], ['Set forceRestart to false']]);
   });
 
   it('exits 2 on usage errors', () => {
@@ -62,12 +93,21 @@ describe('command line', () => {
     assert.equal(restart.status, 0, 'only warnings are left, so exit 0');
     assert.deepEqual(
       restart.stdout.split('\n').filter((line) => line && !line.startsWith('  ')).map((line) => line.split(' ').slice(0, 3).join(' ')),
-      ['examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on', 'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on'],
+      [
+        // forceRestart comes from the parameter file's true: reported in the template and in that file.
+        'examples/parameter-files/azuredeploy.json:21:11 warning sf-force-restart-on',
+        'examples/parameter-files/azuredeploy.parameters.json:8:16 warning sf-force-restart-on',
+        'examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on',
+        'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on',
+      ],
     );
-    assert.equal(restart.stderr, '2 findings (0 errors, 2 warnings) in 7 ARM templates.\n');
+    // 14 templates: 6 rules with an example and its fixed copy, the managed cluster, and the
+    // template of examples/parameter-files.
+    assert.equal(restart.stderr, '4 findings (0 errors, 4 warnings) in 14 ARM templates and 1 parameter file.\n');
     const two = run('--rule=sf-version-too-low', '--rule', 'sf-mits-missing', 'examples');
     assert.equal(two.status, 1);
-    assert.equal(two.stderr, '2 findings (2 errors, 0 warnings) in 7 ARM templates.\n');
+    // sf-mits-missing.json, sf-version-too-low.json, and the parameter-files pair (6.5.641.9590 from the file).
+    assert.equal(two.stderr, '4 findings (4 errors, 0 warnings) in 14 ARM templates and 1 parameter file.\n');
   });
 
   it('refuses an unknown --rule code with exit 2 and lists the codes', () => {
@@ -75,7 +115,7 @@ describe('command line', () => {
       const { status, stdout, stderr } = run(...args);
       assert.equal(status, 2, args.join(' '));
       assert.equal(stdout, '');
-      assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, not .+\.\n/);
+      assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, sf-app-identity-api-version, sf-setting-not-string, sf-code-version-with-automatic-upgrades, arm-expression-syntax, not .+\.\n/);
     }
   });
 

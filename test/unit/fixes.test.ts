@@ -8,7 +8,7 @@ import { cluster, ENABLED, readExample, readFixture, ROOT, template } from './he
 /** Every fixture and example that raises findings, plus shapes that test the edit engine. */
 function corpus(): Array<[string, string]> {
   const files: Array<[string, string]> = [];
-  for (const name of readdirSync(join(ROOT, 'examples'))) files.push([`examples/${name}`, readExample(name)]);
+  for (const name of readdirSync(join(ROOT, 'examples')).filter((n) => n.endsWith('.json'))) files.push([`examples/${name}`, readExample(name)]);
   for (const name of readdirSync(join(ROOT, 'test', 'fixtures')).filter((n) => n.endsWith('.json'))) files.push([`fixtures/${name}`, readFixture(name)]);
   const shapes: Record<string, string> = {
     'properties: {}': template([cluster({})]),
@@ -26,6 +26,18 @@ function corpus(): Array<[string, string]> {
       .replace(/\n/g, '\r\n')
       .replace(/^( +)/gm, (m) => m + m),
     'trailing commas': template([cluster({ fabricSettings: [{ name: 'Security', parameters: [] }] })]).replace(/(\]|\})(\n)/g, '$1,$2').replace(/,\n$/, '\n'),
+    // Values reached through expressions: the fixes edit the parameter default or variable that holds them.
+    'fabricSettings chosen by if() from a parameter default': template(
+      [cluster({ fabricSettings: "[if(not(empty(parameters('s'))), parameters('s'), null())]", clusterCodeVersion: "[coalesce(variables('v'), '7.0.0.0')]" })],
+      { parameters: { s: { type: 'array', defaultValue: [{ name: 'Security', parameters: [] }] } }, variables: { v: '6.4.664.9590' } },
+    ),
+    'IsEnabled and forceRestart through variables and tryGet': template(
+      [cluster({
+        fabricSettings: [{ name: "[variables('section')]", parameters: [{ name: 'IsEnabled', value: "[variables('flag')]" }] }],
+        upgradeDescription: "[variables('upgrade')]",
+      })],
+      { variables: { section: 'ManagedIdentityTokenService', flag: 'false', upgrade: { forceRestart: "[tryGet(variables('restart'), 'on')]" }, restart: { on: true } } },
+    ),
   };
   for (const [name, text] of Object.entries(shapes)) files.push([name, text]);
   return files;
@@ -38,9 +50,11 @@ function parseStrict(text: string): unknown {
   return value;
 }
 
+const REMOVED = Symbol('removed');
+
 /** Applies a change to a plain object, as the fix claims to: an independent model of the edit. */
 function setPath(root: unknown, path: JSONPath, value: unknown): unknown {
-  if (path.length === 0) return structuredClone(value);
+  if (path.length === 0) return value === REMOVED ? REMOVED : structuredClone(value);
   const [head, ...rest] = path;
   if (Array.isArray(root)) {
     const copy = [...root];
@@ -49,7 +63,9 @@ function setPath(root: unknown, path: JSONPath, value: unknown): unknown {
     return copy;
   }
   const object = root !== null && typeof root === 'object' ? { ...(root as Record<string, unknown>) } : {};
-  object[head as string] = setPath(object[head as string], rest, value);
+  const next = setPath(object[head as string], rest, value);
+  if (next === REMOVED) delete object[head as string];
+  else object[head as string] = next;
   return object;
 }
 
@@ -91,7 +107,7 @@ describe('quick fixes', () => {
       it('changes exactly the paths it names, and the result parses', () => {
         assert.ok(fixed !== undefined);
         let expected = parseStrict(text);
-        for (const change of fix.changes) expected = setPath(expected, change.path, change.value);
+        for (const change of fix.changes) expected = setPath(expected, change.path, change.remove ? REMOVED : change.value);
         assert.deepEqual(parseStrict(fixed), expected);
       });
 
@@ -117,7 +133,9 @@ describe('quick fixes', () => {
 
       it('is one edit per place it changes, never overlapping', () => {
         const edits = editsForFix(text, fix)!;
-        assert.ok(edits.length >= 1 && edits.length <= fix.changes.length);
+        // Removing a last property also removes the comma before it: two places.
+        const places = fix.changes.reduce((sum, change) => sum + (change.remove ? 2 : 1), 0);
+        assert.ok(edits.length >= 1 && edits.length <= places);
         for (let i = 1; i < edits.length; i++) assert.ok(edits[i - 1].offset + edits[i - 1].length <= edits[i].offset);
       });
     });
@@ -132,12 +150,71 @@ describe('quick fix output, byte for byte', () => {
     ['examples/sf-force-restart-on', () => readExample('sf-force-restart-on.json'), () => readExample('sf-force-restart-on.fixed.json'), 'sf-force-restart-on'],
     ['fixtures/placement-symbolic (empty fabricSettings)', () => readFixture('placement-symbolic.json'), () => readFixture('placement-symbolic.fixed.json'), 'sf-mits-missing'],
     ['fixtures/crlf-tabs-comments (CRLF, tabs, trailing commas)', () => readFixture('crlf-tabs-comments.json'), () => readFixture('crlf-tabs-comments.fixed.json'), 'sf-mits-missing'],
+    ['examples/sf-app-identity-api-version', () => readExample('sf-app-identity-api-version.json'), () => readExample('sf-app-identity-api-version.fixed.json'), 'sf-app-identity-api-version'],
+    ['examples/sf-setting-not-string', () => readExample('sf-setting-not-string.json'), () => readExample('sf-setting-not-string.fixed.json'), 'sf-setting-not-string'],
+    [
+      'examples/sf-code-version-with-automatic-upgrades (removal keeps the comment that ended the line)',
+      () => readExample('sf-code-version-with-automatic-upgrades.json'),
+      () => readExample('sf-code-version-with-automatic-upgrades.fixed.json'),
+      'sf-code-version-with-automatic-upgrades',
+    ],
   ];
   for (const [name, before, after, code] of pairs) {
     it(`${name}: the preferred fix gives the hand-written result`, () => {
       assert.equal(applyFix(before(), preferred(before(), code)), after());
     });
   }
+
+  const fixNamed = (text: string, code: string, title: string) =>
+    analyzeTemplate(text).findings.filter((f) => f.code === code).flatMap((f) => f.fixes).find((f) => f.title === title)!;
+
+  it('quotes a number as it is written, and a value where it lives (the parameter default)', () => {
+    const text = readFixture('setting-not-string.json');
+    assert.equal(applyFix(text, fixNamed(text, 'sf-setting-not-string', 'Write the value as the string "1.50"')), text.replace('"value": 1.50 }', '"value": "1.50" }'));
+    assert.equal(
+      applyFix(text, fixNamed(text, 'sf-setting-not-string', 'Write the value as the string "true"')),
+      text.replace('"tls": { "type": "bool", "defaultValue": true }', '"tls": { "type": "bool", "defaultValue": "true" }'),
+    );
+  });
+
+  it('raises an application apiVersion where it lives', () => {
+    const text = readFixture('app-identity-api-version.json');
+    const fixes = analyzeTemplate(text).findings.map((f) => f.fixes[0]);
+    assert.equal(applyFix(text, fixes[0]), text.replace('"apiVersion": "2019-03-01",', '"apiVersion": "2021-06-01",'));
+    assert.equal(applyFix(text, fixes[1]), text.replace('"defaultValue": "2018-02-01"', '"defaultValue": "2021-06-01"'));
+  });
+
+  it('removes the last property with the comma before it, and a property from a one-line object', () => {
+    const text = readFixture('code-version-automatic.json');
+    const [last, oneLine] = analyzeTemplate(text).findings;
+    const remove = (finding: Finding) => finding.fixes.find((f) => f.title === 'Remove the clusterCodeVersion pin')!;
+    assert.equal(
+      applyFix(text, remove(last)),
+      text.replace(`"upgradeMode": "[parameters('upgradeMode')]",\n        "clusterCodeVersion": "6.5.641.9590"\n`, `"upgradeMode": "[parameters('upgradeMode')]"\n`),
+    );
+    assert.equal(applyFix(text, remove(oneLine)), text.replace('"properties": { "clusterCodeVersion": "7.1.458.9590", "upgradeMode"', '"properties": { "upgradeMode"'));
+    const manual = last.fixes.find((f) => f.title === 'Set upgradeMode to Manual')!;
+    assert.equal(applyFix(text, manual), text.replace('"defaultValue": "automatic"', '"defaultValue": "Manual"'));
+  });
+
+  it('a removal keeps CRLF, tabs and a trailing comma', () => {
+    const text = [
+      '{',
+      '\t"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",',
+      '\t"resources": [{',
+      '\t\t"type": "Microsoft.ServiceFabric/clusters",',
+      '\t\t"properties": {',
+      '\t\t\t"fabricSettings": [{ "name": "ManagedIdentityTokenService", "parameters": [{ "name": "IsEnabled", "value": "true" }] }],',
+      '\t\t\t"upgradeMode": "Automatic",',
+      '\t\t\t/* pinned */ "clusterCodeVersion": "7.1.458.9590",',
+      '\t\t},',
+      '\t}],',
+      '}',
+      '',
+    ].join('\r\n');
+    const fixed = applyFix(text, fixNamed(text, 'sf-code-version-with-automatic-upgrades', 'Remove the clusterCodeVersion pin'));
+    assert.equal(fixed, text.replace('\t\t\t/* pinned */ "clusterCodeVersion": "7.1.458.9590",\r\n', '\t\t\t/* pinned */ \r\n'));
+  });
 
   it('a one-line container stays on one line', () => {
     const text = '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [{"type": "Microsoft.ServiceFabric/clusters", "properties": {"fabricSettings": [{"name": "ManagedIdentityTokenService", "parameters": [{"name": "Other", "value": "x"}]}]}}]}';
@@ -176,6 +253,34 @@ describe('what the fixes write is valid against the official resource schemas', 
       });
     }
   }
+
+  for (const version of apiVersions) {
+    it(`sf-setting-not-string: the boolean fails the schema and the quoted value passes, api version ${version}`, () => {
+      const validate = ajv.getSchema(`https://schema.management.azure.com/schemas/${version}/Microsoft.ServiceFabric.json#/resourceDefinitions/clusters`);
+      const text = readExample('sf-setting-not-string.json');
+      assert.equal(validate(clusterOf(text, version)), false, 'a boolean setting value must fail the schema');
+      const [fix] = analyzeTemplate(text).findings[0].fixes;
+      assert.ok(validate(clusterOf(applyFix(text, fix)!, version)), JSON.stringify(validate.errors));
+    });
+
+    it(`sf-code-version-with-automatic-upgrades: valid before and after both fixes, api version ${version}`, () => {
+      const validate = ajv.getSchema(`https://schema.management.azure.com/schemas/${version}/Microsoft.ServiceFabric.json#/resourceDefinitions/clusters`);
+      const text = readExample('sf-code-version-with-automatic-upgrades.json');
+      assert.ok(validate(clusterOf(text, version)), JSON.stringify(validate.errors));
+      const fixes = analyzeTemplate(text).findings[0].fixes;
+      assert.equal(fixes.length, 2);
+      for (const fix of fixes) assert.ok(validate(clusterOf(applyFix(text, fix)!, version)), `${fix.title}: ${JSON.stringify(validate.errors)}`);
+    });
+  }
+
+  it('sf-app-identity-api-version: the raised application is valid against the 2021-06-01 schema; the old one is not', () => {
+    const validate = ajv.getSchema('https://schema.management.azure.com/schemas/2021-06-01/Microsoft.ServiceFabric.json#/resourceDefinitions/clusters_applications');
+    const application = (text: string) => (parseStrict(text) as { resources: Array<Record<string, unknown>> }).resources[0];
+    const text = readExample('sf-app-identity-api-version.json');
+    assert.equal(validate(application(text)), false);
+    const fixed = applyFix(text, analyzeTemplate(text).findings[0].fixes[0])!;
+    assert.ok(validate(application(fixed)), JSON.stringify(validate.errors));
+  });
 
   it('the inserted upgrade policy fails the schema without its healthPolicy (the check can fail)', () => {
     const validate = ajv.getSchema('https://schema.management.azure.com/schemas/2021-06-01/Microsoft.ServiceFabric.json#/resourceDefinitions/clusters');

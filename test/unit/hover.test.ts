@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { hoverInfo, type HoverInfo } from '../../server/src/analysis';
+import { hoverInfo, type HoverInfo, type WorkspaceHost } from '../../server/src/analysis';
 import { cluster, ENABLED, readExample, readFixture, template } from './helpers';
 
 /** The hover with the cursor `into` characters inside the `occurrence`-th match of `marker`. */
@@ -74,14 +74,59 @@ describe('hover data', () => {
     });
   });
 
-  it('says unknown for an expression it does not evaluate', () => {
+  // Before the expression evaluator this concat was 'unresolved'; it is now computed, as ARM does.
+  it('evaluates an expression and says the value is computed by it', () => {
     assert.deepEqual(hoverAt(versions, '"clusterCodeVersion": "[concat')?.version, {
-      source: 'unresolved',
+      value: '6.5.658.9590',
+      source: 'expression',
       steps: [],
       expression: "[concat('6.5.', '658.9590')]",
       os: 'windows',
       osAssumed: true,
+      supports: 'yes',
+    });
+  });
+
+  it('says unknown for an expression whose value depends on the deployment', () => {
+    const text = readFixture('hover-versions.json').replace("[concat('6.5.', '658.9590')]", "[reference('old').clusterCodeVersion]");
+    assert.deepEqual(hoverAt(text, '"clusterCodeVersion": "[reference')?.version, {
+      source: 'unresolved',
+      steps: [],
+      expression: "[reference('old').clusterCodeVersion]",
+      os: 'windows',
+      osAssumed: true,
       supports: 'unknown',
+    });
+  });
+
+  it('takes the value from the template\'s parameter file, and names that file', () => {
+    const template = readExample('parameter-files/azuredeploy.json');
+    const parameters = readExample('parameter-files/azuredeploy.parameters.json');
+    const files: Record<string, string> = { 'file:///ws/azuredeploy.json': template, 'file:///ws/azuredeploy.parameters.json': parameters };
+    const host: WorkspaceHost = {
+      readFile: (uri) => files[uri],
+      listDirectory: (folder) => (folder === 'file:///ws' ? ['azuredeploy.json', 'azuredeploy.parameters.json'] : []),
+      parameterFileMapping: () => [],
+    };
+    const at = template.indexOf('"clusterCodeVersion": "[') + 1;
+    // The file gives 6.5.641.9590 and vmImage "Windows": below 6.5.658.9590, the Windows minimum.
+    assert.deepEqual(hoverInfo(template, at, { uri: 'file:///ws/azuredeploy.json', host })?.version, {
+      value: '6.5.641.9590',
+      source: 'parameter-file',
+      parameterFile: 'azuredeploy.parameters.json',
+      steps: [{ kind: 'parameter', name: 'clusterCodeVersion' }],
+      os: 'windows',
+      osAssumed: false,
+      supports: 'no',
+    });
+    // Without the workspace, the default 7.2.477.9590 counts, and the OS parameter has no value.
+    assert.deepEqual(hoverInfo(template, at)?.version, {
+      value: '7.2.477.9590',
+      source: 'parameter-default',
+      steps: [{ kind: 'parameter', name: 'clusterCodeVersion' }],
+      os: undefined,
+      osAssumed: false,
+      supports: 'yes',
     });
   });
 

@@ -45,16 +45,49 @@ const cases: Array<{ name: string; text: () => string; expect: Seen[] }> = [
     ],
   },
   {
-    name: 'simple expressions are resolved; anything else is unknown and never reported',
+    name: 'expressions are evaluated; values that depend on a parameter without a value are unknown and never reported',
     text: () => readFixture('expressions.json'),
     expect: [
       { code: 'sf-mits-missing', severity: 'warning', line: 16, column: 15 },
-      { code: 'sf-version-too-low', severity: 'warning', line: 46, column: 31 },
+      // if(true(), 'true', 'false') is "true": the token service is enabled, so the version pin is an error.
+      { code: 'sf-version-too-low', severity: 'error', line: 46, column: 31 },
       { code: 'sf-force-restart-on', severity: 'warning', line: 24, column: 33 },
     ],
   },
   { name: 'version via a parameter default, token service enabled', text: () => readExample('sf-version-too-low.json'), expect: [{ code: 'sf-version-too-low', severity: 'error', line: 19, column: 39 }] },
   { name: 'forceRestart left on', text: () => readExample('sf-force-restart-on.json'), expect: [{ code: 'sf-force-restart-on', severity: 'warning', line: 23, column: 11 }] },
+  {
+    name: 'applications that declare identities with an api version older than 2019-06-01-preview',
+    text: () => readFixture('app-identity-api-version.json'),
+    expect: [
+      { code: 'sf-app-identity-api-version', severity: 'error', line: 19, column: 25 },
+      { code: 'sf-app-identity-api-version', severity: 'error', line: 28, column: 21 },
+    ],
+  },
+  {
+    name: 'fabricSettings values that are booleans or numbers, also through a parameter; null and unknown are left alone',
+    text: () => readFixture('setting-not-string.json'),
+    expect: [
+      { code: 'sf-setting-not-string', severity: 'warning', line: 19, column: 63 },
+      { code: 'sf-setting-not-string', severity: 'warning', line: 20, column: 56 },
+      { code: 'sf-setting-not-string', severity: 'warning', line: 21, column: 55 },
+    ],
+  },
+  {
+    name: 'clusterCodeVersion with an explicit Automatic upgradeMode; Manual, an absent mode and an unknown version are not reported',
+    text: () => readFixture('code-version-automatic.json'),
+    expect: [
+      { code: 'sf-code-version-with-automatic-upgrades', severity: 'warning', line: 17, column: 9 },
+      { code: 'sf-code-version-with-automatic-upgrades', severity: 'warning', line: 57, column: 23 },
+    ],
+  },
+  { name: 'application identity with an old api version', text: () => readExample('sf-app-identity-api-version.json'), expect: [{ code: 'sf-app-identity-api-version', severity: 'error', line: 11, column: 21 }] },
+  { name: 'a boolean fabricSettings value', text: () => readExample('sf-setting-not-string.json'), expect: [{ code: 'sf-setting-not-string', severity: 'warning', line: 24, column: 63 }] },
+  {
+    name: 'a pinned version with automatic upgrades',
+    text: () => readExample('sf-code-version-with-automatic-upgrades.json'),
+    expect: [{ code: 'sf-code-version-with-automatic-upgrades', severity: 'warning', line: 12, column: 9 }],
+  },
   { name: 'managed clusters get none of the three diagnostics', text: () => readExample('managed-cluster.json'), expect: [] },
   { name: 'JSON without an ARM template $schema gets nothing', text: () => readFixture('not-arm.json'), expect: [] },
   { name: 'a parameter file gets nothing', text: () => readFixture('parameters-file.json'), expect: [] },
@@ -67,6 +100,34 @@ describe('rules over fixture templates', () => {
       assert.deepEqual(seen(text()).sort(byPosition), [...expect].sort(byPosition));
     });
   }
+
+  it('the new rules say what is wrong, why, and what to do, and point at where the value comes from', () => {
+    const apps = readFixture('app-identity-api-version.json');
+    const [child, fromParameter] = analyzeTemplate(apps).findings;
+    assert.match(child.message, /^Application 'child' declares 'identity' with apiVersion 2019-03-01, .* before api version 2019-06-01-preview: .*does not get its managed identity\. Use api version 2021-06-01/);
+    assert.equal(covered(apps, child), '"2019-03-01"');
+    assert.deepEqual(child.related?.map((r) => apps.substr(r.range.offset, 10)), ['"identity"']);
+    assert.match(fromParameter.message, /declares 'managedIdentities' with apiVersion 2018-02-01/);
+
+    const settings = readFixture('setting-not-string.json');
+    const [fromDefault, boolean, number] = analyzeTemplate(settings).findings;
+    assert.match(boolean.message, /^Security\/AllowDefaultClient is the boolean false, but fabricSettings parameter values are strings .* Write it as the string "false"\.$/);
+    assert.match(number.message, /is the number 1\.50,/);
+    assert.deepEqual(fromDefault.related?.map((r) => r.message), ["The value true comes from parameter 'tls'."]);
+
+    const pinned = readFixture('code-version-automatic.json');
+    const [automatic] = analyzeTemplate(pinned).findings;
+    assert.equal(covered(pinned, automatic), '"clusterCodeVersion": "6.5.641.9590"');
+    assert.match(automatic.message, /^clusterCodeVersion is 6\.5\.641\.9590 while upgradeMode is Automatic\. The version can only be set in Manual mode/);
+    assert.equal(pinned.substr(automatic.related![0].range.offset, automatic.related![0].range.length), '"automatic"');
+  });
+
+  it('sf-version-too-low leaves a cluster with automatic upgrades to sf-code-version-with-automatic-upgrades', () => {
+    // 6.5.641.9590 is below 6.5 CU2, but with Automatic the pin itself is what has to go.
+    const codes = (mode: string) => analyzeTemplate(template([cluster({ upgradeMode: mode, clusterCodeVersion: '6.5.641.9590' })])).findings.map((f) => f.code);
+    assert.deepEqual(codes('Automatic'), ['sf-mits-missing', 'sf-code-version-with-automatic-upgrades']);
+    assert.deepEqual(codes('Manual'), ['sf-mits-missing', 'sf-version-too-low']);
+  });
 
   it('ranges cover the type value, the clusterCodeVersion value and the forceRestart property', () => {
     const missing = readExample('sf-mits-missing.json');
@@ -85,7 +146,8 @@ describe('sf-mits-missing', () => {
     const section = (value: unknown) => [{ name: 'ManagedIdentityTokenService', parameters: [{ name: 'IsEnabled', value }] }];
     assert.deepEqual(codes(template([cluster({ fabricSettings: section('true') })])), []);
     assert.deepEqual(codes(template([cluster({ fabricSettings: section('false') })])), ['sf-mits-missing:warning']);
-    assert.deepEqual(codes(template([cluster({ fabricSettings: section(true) })])), ['sf-mits-missing:warning']);
+    // The boolean is also not a string, which sf-setting-not-string reports at the value.
+    assert.deepEqual(codes(template([cluster({ fabricSettings: section(true) })])), ['sf-mits-missing:warning', 'sf-setting-not-string:warning']);
     assert.deepEqual(codes(template([cluster({ fabricSettings: section('') })])), ['sf-mits-missing:warning']);
   });
 
@@ -120,7 +182,7 @@ describe('sf-mits-missing', () => {
     const [finding] = analyzeTemplate(text).findings;
     assert.equal(finding.related?.length, 1);
     assert.equal(text.substring(finding.related![0].range.offset, finding.related![0].range.offset + finding.related![0].range.length), '{\n        "type": "SystemAssigned"\n      }');
-    assert.match(finding.message, /Application 'c1\/app' in this template uses a managed identity/);
+    assert.match(finding.message, /Application 'c1\/app' in this template runs on this cluster and uses a managed identity/);
   });
 
   it('says what is wrong, why, and what to do', () => {

@@ -28,7 +28,7 @@ export function enableTargets(text: string): EnableTarget[] {
   const parsed = parseTemplate(text);
   if (!parsed || parsed.hasErrors) return [];
   return parsed.context.clusters
-    .filter((cluster) => cluster.tokenService.state === 'missing')
+    .filter((cluster) => cluster.tokenService.state === 'missing' && canEnableHere(cluster.tokenService.enable))
     .map((cluster) => ({ range: rangeOf(cluster.typeNode), clusterOffset: cluster.entry.node.offset, label: cluster.label }));
 }
 
@@ -42,14 +42,14 @@ export function enablePlan(text: string, clusterOffset: number): EnablePlan | un
   const parsed = parseTemplate(text);
   if (!parsed || parsed.hasErrors) return undefined;
   const cluster = parsed.context.clusters.find((candidate) => candidate.entry.node.offset === clusterOffset);
-  if (!cluster || cluster.tokenService.state !== 'missing') return undefined;
+  if (!cluster || cluster.tokenService.state !== 'missing' || !canEnableHere(cluster.tokenService.enable)) return undefined;
 
   const changes: JsonChange[] = [...cluster.tokenService.enable];
   const done = [`added the ${SECTION_NAME} section with IsEnabled "true" to fabricSettings`];
   const todo: string[] = [];
 
   const tooLow = sfVersionTooLow.check({ ...parsed.context, clusters: [cluster] })[0];
-  const raise = tooLow?.fixes.find((fix) => fix.isPreferred);
+  const raise = tooLow?.fixes.find((fix) => fix.isPreferred && fix.changes.every((change) => change.uri === undefined));
   if (raise) {
     changes.push(...raise.changes);
     done.push(`raised clusterCodeVersion to ${String(raise.changes[0].value)}`);
@@ -63,13 +63,16 @@ export function enablePlan(text: string, clusterOffset: number): EnablePlan | un
   }
 
   const forceRestart = cluster.forceRestart;
-  if (forceRestart.state === 'off') {
+  // The command edits this document only: a change in another file (a parameter file) is left to the user.
+  if (forceRestart.state === 'off' && forceRestart.set && forceRestart.set.uri === undefined) {
     changes.push(forceRestart.set);
     done.push(
       forceRestart.title.startsWith('Add')
         ? 'added the documented upgrade policy with forceRestart true'
         : 'set upgradeDescription.forceRestart to true',
     );
+  } else if (forceRestart.state === 'off') {
+    todo.push('Set upgradeDescription.forceRestart to true for this upgrade; the upgrade policy is computed by an expression, so it was not edited.');
   } else if (forceRestart.state === 'unknown') {
     todo.push('Make sure upgradeDescription.forceRestart is true for this upgrade; its value is an expression this analysis cannot resolve.');
   }
@@ -85,4 +88,12 @@ export function enablePlan(text: string, clusterOffset: number): EnablePlan | un
 function sentence(parts: string[]): string {
   if (parts.length === 1) return parts[0];
   return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+/**
+ * The token service can be enabled with an edit of this document: there is a place to write
+ * (not one computed by an expression), and it is not in another file.
+ */
+function canEnableHere(enable: JsonChange[]): boolean {
+  return enable.length > 0 && enable.every((change) => change.uri === undefined);
 }

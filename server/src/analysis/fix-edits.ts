@@ -1,5 +1,5 @@
 import { applyEdits, type Edit } from 'jsonc-parser';
-import { setJsonValue, type DocumentFormat } from './json-edit';
+import { removeJsonProperty, setJsonValue, type DocumentFormat } from './json-edit';
 import type { Fix } from './types';
 
 /**
@@ -30,11 +30,14 @@ export function editsForFix(text: string, fix: Fix): Edit[] | undefined {
   let current = text;
   let edits: Edit[] = [];
   for (const change of fix.changes) {
-    const edit = setJsonValue(current, change.path, change.value, format);
-    if (!edit) return undefined;
-    const next = applyEdits(current, [edit]);
-    edits = compose(edits, edit, next);
-    current = next;
+    const changeEdits = change.remove ? removeJsonProperty(current, change.path) : [setJsonValue(current, change.path, change.value, format)];
+    if (!changeEdits || changeEdits.some((edit) => edit === undefined)) return undefined;
+    // The last edit first, so that each one's offsets still hold.
+    for (const edit of [...(changeEdits as Edit[])].reverse()) {
+      const next = applyEdits(current, [edit]);
+      edits = compose(edits, edit, next);
+      current = next;
+    }
   }
   return edits;
 }

@@ -3,10 +3,11 @@ import { comparableVersion, isBelowMinimum, MINIMUM_VERSION, type ClusterOs } fr
 import { members, property, propertyValue, rangeOf } from './json-nodes';
 import { clusterOs } from './rules/sf-version-too-low';
 import type { ClusterContext } from './template-context';
-import { literalString } from './template-scope';
+import { documentOf } from './source-documents';
 import { parseTemplate } from './template-text';
 import { ENABLE_PARAMETER, SECTION_NAME } from './token-service';
 import type { OffsetRange } from './types';
+import type { WorkspaceHost } from './workspace-host';
 
 /** The settings of a classic cluster that matter for managed identities. */
 export type HoverTopic = 'token-service-section' | 'is-enabled' | 'force-restart' | 'cluster-code-version' | 'upgrade-mode';
@@ -18,6 +19,10 @@ export type VersionSource =
   | 'parameter-default'
   /** The value a nested deployment passes to a parameter of its inner-scoped template. */
   | 'nested-deployment-value'
+  /** The value the template's parameter file gives the parameter (see `parameterFile`). */
+  | 'parameter-file'
+  /** Computed by an expression (a function such as `concat`), not written anywhere as a whole. */
+  | 'expression'
   | 'variable'
   /** An expression the analysis does not evaluate. */
   | 'unresolved'
@@ -31,8 +36,10 @@ export interface VersionSupport {
   source: VersionSource;
   /** The parameters and variables the value went through, outermost first. */
   steps: Array<{ kind: 'parameter' | 'variable'; name: string }>;
-  /** The expression as written, when it could not be resolved. */
+  /** The expression as written, when it could not be resolved or computes the value. */
   expression?: string;
+  /** The name of the parameter file the value comes from, for source 'parameter-file'. */
+  parameterFile?: string;
   /** From `vmImage`; undefined when vmImage is an expression the analysis cannot resolve. */
   os?: ClusterOs;
   /** True when the cluster has no vmImage, so the OS is taken to be Windows. */
@@ -91,8 +98,8 @@ const RULE: Record<HoverTopic, string> = {
  * that matter for managed identities: the section or parameter name of the token service, or
  * the key or value of forceRestart, clusterCodeVersion or upgradeMode.
  */
-export function hoverInfo(text: string, offset: number): HoverInfo | undefined {
-  const parsed = parseTemplate(text);
+export function hoverInfo(text: string, offset: number, options: { uri?: string; host?: WorkspaceHost } = {}): HoverInfo | undefined {
+  const parsed = parseTemplate(text, options);
   if (!parsed) return undefined;
   for (const cluster of parsed.context.clusters) {
     const info = clusterHover(cluster, offset);
@@ -110,18 +117,18 @@ function clusterHover(cluster: ClusterContext, offset: number): HoverInfo | unde
     if (hit) return info(topic, hit, { version: versionSupport(cluster) });
   }
 
-  const description = scope.resolve(propertyValue(properties, 'upgradeDescription'));
-  const forceRestart = propertyHit(description?.node, 'forceRestart', offset);
+  const description = inThisDocument(scope.trace(propertyValue(properties, 'upgradeDescription')).node);
+  const forceRestart = propertyHit(description, 'forceRestart', offset);
   if (forceRestart) return info('force-restart', forceRestart, { state: forceRestartState(cluster) });
 
-  const settings = scope.resolve(propertyValue(properties, 'fabricSettings'));
-  if (settings?.node.type !== 'array') return undefined;
-  for (const section of members(settings.node)) {
+  const settings = inThisDocument(scope.trace(propertyValue(properties, 'fabricSettings')).node);
+  if (settings?.type !== 'array') return undefined;
+  for (const section of members(settings)) {
     const sectionName = propertyValue(section, 'name');
     if (!isName(sectionName, SECTION_NAME, scope)) continue;
     if (contains(sectionName, offset)) return info('token-service-section', sectionName!, { state: tokenServiceState(cluster) });
-    const parameters = scope.resolve(propertyValue(section, 'parameters'));
-    for (const parameter of members(parameters?.node)) {
+    const parameters = inThisDocument(scope.trace(propertyValue(section, 'parameters')).node);
+    for (const parameter of members(parameters)) {
       const parameterName = propertyValue(parameter, 'name');
       if (isName(parameterName, ENABLE_PARAMETER, scope) && contains(parameterName, offset)) {
         return info('is-enabled', parameterName!, { state: tokenServiceState(cluster) });
@@ -129,6 +136,11 @@ function clusterHover(cluster: ClusterContext, offset: number): HoverInfo | unde
     }
   }
   return undefined;
+}
+
+/** The node, when it is written in the hovered template (not in its parameter file, whose offsets differ). */
+function inThisDocument(node: Node | undefined): Node | undefined {
+  return node && documentOf(node)?.parameterFile === undefined ? node : undefined;
 }
 
 function info(topic: HoverTopic, node: Node, extra: Pick<HoverInfo, 'state' | 'version'>): HoverInfo {
@@ -168,28 +180,38 @@ function forceRestartState({ forceRestart }: ClusterContext): string {
 /** The cluster's clusterCodeVersion: its value, where it comes from, and whether it has the token service. */
 export function versionSupport(cluster: ClusterContext): VersionSupport {
   const { node, scope } = cluster.entry;
-  const properties = propertyValue(node, 'properties');
-  const os = clusterOs(properties, scope);
-  const osAssumed = !propertyValue(properties, 'vmImage');
-  const versionNode = propertyValue(properties, 'clusterCodeVersion');
+  const propertiesNode = propertyValue(node, 'properties');
+  const properties = propertiesNode && scope.trace(propertiesNode);
+  // Without properties there is no vmImage either: Windows, as the rule assumes.
+  const os = properties ? clusterOs(properties) : 'windows';
+  const osAssumed = !properties?.property('vmImage');
+  const versionNode = propertyValue(propertiesNode, 'clusterCodeVersion');
   if (!versionNode) return { source: 'absent', steps: [], os, osAssumed, supports: 'unknown' };
-  const resolved = scope.resolve(versionNode);
-  const value = resolved && literalString(resolved.node);
-  if (!resolved || value === undefined) {
-    const expression = typeof versionNode.value === 'string' ? versionNode.value : undefined;
-    return { source: 'unresolved', steps: [], expression, os, osAssumed, supports: 'unknown' };
+  const traced = scope.trace(versionNode);
+  const value = traced.value();
+  const written = typeof versionNode.value === 'string' ? versionNode.value : undefined;
+  if (typeof value !== 'string') {
+    return { source: 'unresolved', steps: [], expression: written, os, osAssumed, supports: 'unknown' };
   }
-  const steps = resolved.steps.map(({ kind, name }) => ({ kind, name }));
-  const last = resolved.steps[resolved.steps.length - 1];
-  const holder = String(resolved.node.parent?.children?.[0]?.value).toLowerCase();
-  const source: VersionSource = !last
-    ? 'literal'
-    : last.kind === 'variable'
-      ? 'variable'
-      : holder === 'defaultvalue'
-        ? 'parameter-default'
-        : 'nested-deployment-value';
-  return { value, source, steps, os, osAssumed, supports: supports(value, os) };
+  const steps = traced.steps.map(({ kind, name }) => ({ kind, name }));
+  const last = traced.steps[traced.steps.length - 1];
+  const parameterFile = last && documentOf(last.node)?.parameterFile;
+  let source: VersionSource;
+  if (!traced.node) source = 'expression';
+  else if (!last) source = 'literal';
+  else if (last.kind === 'variable') source = 'variable';
+  else if (parameterFile !== undefined) source = 'parameter-file';
+  else source = String(last.node.parent?.children?.[0]?.value).toLowerCase() === 'defaultvalue' ? 'parameter-default' : 'nested-deployment-value';
+  return {
+    value,
+    source,
+    steps,
+    ...(source === 'expression' && written !== undefined ? { expression: written } : {}),
+    ...(source === 'parameter-file' ? { parameterFile } : {}),
+    os,
+    osAssumed,
+    supports: supports(value, os),
+  };
 }
 
 function supports(version: string, os: ClusterOs | undefined): VersionSupport['supports'] {

@@ -1,4 +1,4 @@
-import { parseTree, type Edit, type JSONPath, type Node } from 'jsonc-parser';
+import { createScanner, parseTree, SyntaxKind, type Edit, type JSONPath, type Node } from 'jsonc-parser';
 import { isSkipped, readSelectiveTree } from './fast-tree';
 
 /** How the document is formatted: one indentation unit and its line ending. */
@@ -58,6 +58,66 @@ function walk(root: Node | undefined, path: JSONPath): { node: Node; depth: numb
 function selectiveRoot(text: string): Node | undefined {
   const tree = readSelectiveTree(text);
   return tree.ok ? tree.root : undefined;
+}
+
+/**
+ * Deletes the property at `path` (its last segment is the key) and nothing else: comments stay,
+ * also one at the end of the property's line; a property alone on its line takes the line with
+ * it; the commas stay valid, and a trailing comma stays a trailing comma. Returns the edits in
+ * document order, never overlapping, or undefined when there is no such property.
+ */
+export function removeJsonProperty(text: string, path: JSONPath): Edit[] | undefined {
+  const key = path[path.length - 1];
+  if (typeof key !== 'string') return undefined;
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  let object: Node | undefined = root;
+  for (const segment of path.slice(0, -1)) object = object && childAt(object, segment);
+  if (object?.type !== 'object') return undefined;
+  const members = object.children ?? [];
+  let index = -1;
+  members.forEach((member, i) => {
+    if (member.children?.[0]?.value === key && member.children[1]) index = i;
+  });
+  if (index < 0) return undefined;
+  const member = members[index];
+  const start = member.offset;
+  const end = member.offset + member.length;
+  const commaAt = nextToken(text, end);
+  const ownComma = commaAt !== undefined && text[commaAt] === ',';
+  const edits: Edit[] = [];
+  if (!ownComma && index > 0) {
+    // The last property goes: the comma before it goes with it.
+    const previous = members[index - 1];
+    const previousComma = nextToken(text, previous.offset + previous.length);
+    if (previousComma !== undefined && text[previousComma] === ',') edits.push({ offset: previousComma, length: 1, content: '' });
+  }
+  const removedEnd = ownComma ? commaAt + 1 : end;
+  const rest = skipBlanks(text, removedEnd);
+  let lineStart = start;
+  while (lineStart > 0 && (text[lineStart - 1] === ' ' || text[lineStart - 1] === '\t')) lineStart--;
+  const aloneBefore = lineStart === 0 || text[lineStart - 1] === '\n' || text[lineStart - 1] === '\r';
+  const atLineEnd = rest >= text.length || text[rest] === '\n' || text[rest] === '\r';
+  if (aloneBefore && atLineEnd) {
+    const lineBreak = text.startsWith('\r\n', rest) ? 2 : rest < text.length ? 1 : 0;
+    edits.push({ offset: lineStart, length: rest + lineBreak - lineStart, content: '' });
+  } else if (aloneBefore || ownComma) {
+    // Something follows on the line (a comment, the next property): it keeps its place.
+    edits.push({ offset: start, length: rest - start, content: '' });
+  } else {
+    edits.push({ offset: lineStart, length: end - lineStart, content: '' });
+  }
+  return edits;
+}
+
+/** The offset of the next token after `offset` that is not whitespace or a comment. */
+function nextToken(text: string, offset: number): number | undefined {
+  const scanner = createScanner(text, false);
+  scanner.setPosition(offset);
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    if (kind === SyntaxKind.Trivia || kind === SyntaxKind.LineBreakTrivia || kind === SyntaxKind.LineCommentTrivia || kind === SyntaxKind.BlockCommentTrivia) continue;
+    return scanner.getTokenOffset();
+  }
+  return undefined;
 }
 
 function childAt(node: Node, segment: string | number): Node | undefined {

@@ -1,7 +1,7 @@
 import type { Node } from 'jsonc-parser';
-import { propertyValue } from './json-nodes';
-import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type ResourceEntry } from './template-model';
-import { isExpression, literalString } from './template-scope';
+import { property, propertyValue } from './json-nodes';
+import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type LinkOptions, type ResourceEntry } from './template-model';
+import { isExpression, literalString, type Resolved, type TemplateScopeOptions } from './template-scope';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
 
@@ -13,6 +13,10 @@ export interface ClusterContext {
   label: string;
   tokenService: TokenServiceState;
   forceRestart: ForceRestartState;
+  /** Applications with a managed identity that run on this cluster (see `linkApplications`). */
+  identityApplications: IdentityApplication[];
+  /** `properties.upgradeMode`: absent, unknown (undefined), or its resolved value. */
+  upgradeMode: { state: 'absent' } | { state: 'unknown' } | { state: 'known'; value: string; resolved: Resolved };
 }
 
 /** An application resource that uses a managed identity. */
@@ -28,57 +32,112 @@ export interface TemplateContext {
   root: Node;
   clusters: ClusterContext[];
   identityApplications: IdentityApplication[];
+  applications: ApplicationContext[];
 }
 
-export function buildTemplateContext(root: Node): TemplateContext {
+/** Every application resource, whether it uses an identity or not. */
+export interface ApplicationContext {
+  entry: ResourceEntry;
+  label: string;
+  /** The `identity` property and the `properties.managedIdentities` property, where declared. */
+  declaredIdentity: Node[];
+}
+
+/** `options.parameterValues` (a parameter file's values) win over the template's defaults. */
+export function buildTemplateContext(root: Node, options: TemplateScopeOptions & { link?: LinkOptions } = {}): TemplateContext {
   const clusters: ClusterContext[] = [];
   const identityApplications: IdentityApplication[] = [];
-  for (const entry of collectResources(root)) {
+  const applications: ApplicationContext[] = [];
+  for (const entry of collectResources(root, options)) {
     if (entry.type === CLUSTER_TYPE && entry.typeNode) {
+      const name = knownName(entry);
       clusters.push({
         entry,
         typeNode: entry.typeNode,
-        label: clusterLabel(entry.node),
+        label: name ? `Cluster '${name}'` : 'This cluster',
         tokenService: tokenServiceState(entry.node, entry.scope),
         forceRestart: forceRestartState(entry.node, entry.scope),
+        identityApplications: [],
+        upgradeMode: upgradeModeOf(entry),
       });
     } else if (entry.type === APPLICATION_TYPE) {
+      const name = knownName(entry);
+      const label = name ? `Application '${name}'` : 'An application';
       const evidence = identityEvidence(entry);
-      if (evidence) {
-        const name = literalName(entry.node);
-        identityApplications.push({ entry, evidence, label: name ? `Application '${name}'` : 'An application' });
-      }
+      if (evidence) identityApplications.push({ entry, evidence, label });
+      const declaredIdentity = [property(entry.node, 'identity'), property(propertyValue(entry.node, 'properties'), 'managedIdentities')].filter(
+        (node): node is Node => node !== undefined,
+      );
+      applications.push({ entry, label, declaredIdentity });
     }
   }
-  return { root, clusters, identityApplications };
+  for (const application of identityApplications) {
+    const cluster = clusterOf(application.entry, clusters);
+    cluster?.identityApplications.push(application);
+  }
+  return { root, clusters, identityApplications, applications };
+}
+
+/** `properties.upgradeMode` evaluated: known only when it evaluates to a string written somewhere. */
+function upgradeModeOf({ node, scope }: ResourceEntry): ClusterContext['upgradeMode'] {
+  const modeNode = propertyValue(propertyValue(node, 'properties'), 'upgradeMode');
+  if (!modeNode) return { state: 'absent' };
+  const resolved = scope.resolve(modeNode);
+  const value = scope.resolveString(modeNode);
+  return resolved && value !== undefined ? { state: 'known', value, resolved } : { state: 'unknown' };
+}
+
+/**
+ * The cluster an application runs on: the cluster it is declared in (as a child resource),
+ * or the cluster whose name is the first segment of the application's name
+ * (`clusterName/appName`), both evaluated. Names that come from the same parameter match even
+ * when that parameter has no value. Undefined when the cluster is not in this template or
+ * cannot be told.
+ */
+export function clusterOf(application: ResourceEntry, clusters: ClusterContext[]): ClusterContext | undefined {
+  for (let parent = application.parent; parent; parent = parent.parent) {
+    const cluster = clusters.find((c) => c.entry === parent);
+    if (cluster) return cluster;
+  }
+  const appName = symbolicName(application);
+  if (appName === undefined || !appName.includes('/')) return undefined;
+  const clusterName = appName.slice(0, appName.indexOf('/')).toLowerCase();
+  const matches = clusters.filter((cluster) => symbolicName(cluster.entry)?.toLowerCase() === clusterName);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** The resource's name evaluated, with parameters that have no value standing for themselves. */
+function symbolicName(entry: ResourceEntry): string | undefined {
+  const value = entry.scope.symbolic().trace(propertyValue(entry.node, 'name')).value();
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**
  * An application uses a managed identity when `identity.type` is anything but None, or when
- * `properties.managedIdentities` lists one. Values that cannot be resolved do not count.
+ * `properties.managedIdentities` lists one. Values that cannot be evaluated do not count.
  */
 function identityEvidence(entry: ResourceEntry): Node | undefined {
   const { node, scope } = entry;
   const identityNode = propertyValue(node, 'identity');
-  const identity = scope.resolve(identityNode);
-  if (identityNode && identity?.node.type === 'object') {
-    const type = scope.resolveString(propertyValue(identity.node, 'type'));
-    if (type !== undefined && type.trim() !== '' && type.trim().toLowerCase() !== 'none') return identityNode;
+  if (identityNode) {
+    const type = scope.trace(identityNode).property('type')?.value();
+    if (typeof type === 'string' && type.trim() !== '' && type.trim().toLowerCase() !== 'none') return identityNode;
   }
   const managedNode = propertyValue(propertyValue(node, 'properties'), 'managedIdentities');
-  const managed = scope.resolve(managedNode);
-  if (managedNode && managed?.node.type === 'array' && (managed.node.children?.length ?? 0) > 0) return managedNode;
+  if (managedNode) {
+    const managed = scope.trace(managedNode).value();
+    if (Array.isArray(managed) && managed.length > 0) return managedNode;
+  }
   return undefined;
 }
 
-function clusterLabel(resource: Node): string {
-  const name = literalName(resource);
-  return name ? `Cluster '${name}'` : 'This cluster';
-}
-
-/** The resource's name when it is written as a literal; names from expressions are not guessed. */
-function literalName(resource: Node): string | undefined {
-  const nameNode = propertyValue(resource, 'name');
-  if (nameNode?.type !== 'string' || isExpression(nameNode.value)) return undefined;
-  return literalString(nameNode);
+/**
+ * The resource's name when it is written as a literal. A name from an expression is not used
+ * in messages: a parameter default is often replaced at deployment, and a message naming the
+ * wrong cluster would mislead.
+ */
+function knownName(entry: ResourceEntry): string | undefined {
+  const node = propertyValue(entry.node, 'name');
+  if (node?.type !== 'string' || isExpression(node.value)) return undefined;
+  return literalString(node);
 }

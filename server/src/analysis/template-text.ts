@@ -1,5 +1,7 @@
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
-import { PARSE_OPTIONS } from './analyze';
+import { templateParameterFile } from './analyze';
+import { PARSE_OPTIONS } from './parameter-files';
+import type { WorkspaceHost } from './workspace-host';
 import { propertyValue } from './json-nodes';
 import { buildTemplateContext, type TemplateContext } from './template-context';
 import { isDeploymentTemplateSchema } from './template-model';
@@ -12,8 +14,11 @@ export interface ParsedTemplate {
   hasErrors: boolean;
 }
 
-/** The template model of `text`, or undefined when it is not an ARM deployment template. */
-export function parseTemplate(text: string): ParsedTemplate | undefined {
+/**
+ * The template model of `text`, or undefined when it is not an ARM deployment template. With
+ * the template's URI and a host, parameters take the values of its parameter file.
+ */
+export function parseTemplate(text: string, options: { uri?: string; host?: WorkspaceHost } = {}): ParsedTemplate | undefined {
   const errors: ParseError[] = [];
   let root: Node | undefined;
   try {
@@ -23,5 +28,6 @@ export function parseTemplate(text: string): ParsedTemplate | undefined {
     return undefined;
   }
   if (root?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) return undefined;
-  return { root, context: buildTemplateContext(root), hasErrors: errors.length > 0 };
+  const { values } = options.uri !== undefined && options.host ? templateParameterFile(root, options.uri, options.host) : {};
+  return { root, context: buildTemplateContext(root, values ? { parameterValues: values } : {}), hasErrors: errors.length > 0 };
 }

@@ -9,16 +9,27 @@ export interface OffsetRange {
   length: number;
 }
 
-/** A place in the same document that explains a finding. */
+/** A place that explains a finding: in the same document, or in the document `uri` names. */
 export interface RelatedLocation {
   range: OffsetRange;
   message: string;
+  /** The document the range is in (a parameter file, say); absent for the analysed document. */
+  uri?: string;
 }
 
-/** One change of a fix: set the JSON value at `path` (an index of -1 appends to an array). */
+/**
+ * One change of a fix: set the JSON value at `path` (an index of -1 appends to an array), or,
+ * with `remove`, delete the property at `path`.
+ */
 export interface JsonChange {
   path: JSONPath;
   value: unknown;
+  remove?: true;
+  /**
+   * The document the path is in, when it is not the analysed one (a parameter file). The
+   * analysis only hands out fixes whose changes are all in the document they are offered in.
+   */
+  uri?: string;
 }
 
 /**
@@ -39,6 +50,11 @@ export interface Finding {
   range: OffsetRange;
   related?: RelatedLocation[];
   fixes: Fix[];
+  /**
+   * Set when the finding is about a cluster in a linked template: `range` is then the
+   * `templateLink` in the analysed document, and this is where in the linked template it is.
+   */
+  linked?: { uri: string; name: string; range: OffsetRange };
 }
 
 /** Why a document could not be analysed, when it is an ARM template but unreadable. */
@@ -53,4 +69,8 @@ export interface AnalysisResult {
   isTemplate: boolean;
   findings: Finding[];
   problem?: AnalysisProblem;
+  /** For a parameter file analysed with its template: the template's URI. */
+  parametersFor?: string;
+  /** The other files this analysis read (a parameter file, a template): when they change, it is stale. */
+  dependencies?: string[];
 }

@@ -1,6 +1,8 @@
-import { getNodePath, type Node } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
+import { changeAt } from './source-documents';
 import { property, propertyValue } from './json-nodes';
-import type { TemplateScope } from './template-scope';
+import { UNKNOWN } from './expressions/values';
+import { type TemplateScope, type ValueStep } from './template-scope';
 import type { JsonChange } from './types';
 
 /**
@@ -25,28 +27,50 @@ export const DOCUMENTED_UPGRADE_POLICY = {
 
 /** Where a cluster's `upgradeDescription.forceRestart` stands. */
 export type ForceRestartState =
-  | { state: 'on'; property: Node; value: Node; steps: import('./template-scope').ValueStep[] }
-  | { state: 'off'; set: JsonChange; title: string }
+  /**
+   * `range` is the `forceRestart` property when it is written on the cluster, otherwise the
+   * cluster's `upgradeDescription`; `value` is the literal node that holds `true`, if any.
+   */
+  | { state: 'on'; range: Node; value: Node | undefined; steps: ValueStep[] }
+  /** `set` is undefined when the place to write is computed by an expression. */
+  | { state: 'off'; set: JsonChange | undefined; title: string }
   | { state: 'unknown' };
 
-/** Reads `properties.upgradeDescription.forceRestart` and says how to turn it on. */
+/** Reads `properties.upgradeDescription.forceRestart`, evaluated, and says how to turn it on. */
 export function forceRestartState(cluster: Node, scope: TemplateScope): ForceRestartState {
-  const properties = propertyValue(cluster, 'properties');
-  if (properties !== undefined && properties.type !== 'object') return { state: 'unknown' };
-  const descriptionNode = propertyValue(properties, 'upgradeDescription');
-  if (!descriptionNode) {
-    const path = properties ? [...getNodePath(properties), 'upgradeDescription'] : [...getNodePath(cluster), 'properties', 'upgradeDescription'];
-    return { state: 'off', set: { path, value: DOCUMENTED_UPGRADE_POLICY }, title: 'Add an upgrade policy that restarts every node' };
+  const propertiesNode = propertyValue(cluster, 'properties');
+  const properties = propertiesNode && scope.trace(propertiesNode);
+  const description = properties ? properties.property('upgradeDescription') : undefined;
+  if (!description) {
+    const set = properties?.node?.type === 'object'
+      ? changeAt(properties.node, DOCUMENTED_UPGRADE_POLICY, 'upgradeDescription')
+      : propertiesNode ? undefined : changeAt(cluster, DOCUMENTED_UPGRADE_POLICY, 'properties', 'upgradeDescription');
+    return { state: 'off', set, title: 'Add an upgrade policy that restarts every node' };
   }
-  const description = scope.resolve(descriptionNode);
-  if (description?.node.type !== 'object') return { state: 'unknown' };
-  const forceRestart = property(description.node, 'forceRestart');
-  const valueNode = forceRestart?.children?.[1];
-  if (!forceRestart || !valueNode) {
-    return { state: 'off', set: { path: [...getNodePath(description.node), 'forceRestart'], value: true }, title: 'Set forceRestart to true' };
+  const descriptionValue = description.value();
+  if (descriptionValue === null) {
+    return {
+      state: 'off',
+      set: description.node?.type === 'null' ? changeAt(description.node, DOCUMENTED_UPGRADE_POLICY) : undefined,
+      title: 'Add an upgrade policy that restarts every node',
+    };
   }
-  const value = scope.resolve(valueNode);
-  if (!value) return { state: 'unknown' };
-  if (value.node.value === true) return { state: 'on', property: forceRestart, value: value.node, steps: value.steps };
-  return { state: 'off', set: { path: getNodePath(value.node), value: true }, title: 'Set forceRestart to true' };
+  if (descriptionValue === UNKNOWN || typeof descriptionValue !== 'object' || Array.isArray(descriptionValue)) return { state: 'unknown' };
+  const forceRestart = description.property('forceRestart');
+  if (!forceRestart) {
+    const set = description.node?.type === 'object' ? changeAt(description.node, true, 'forceRestart') : undefined;
+    return { state: 'off', set, title: 'Set forceRestart to true' };
+  }
+  const value = forceRestart.value();
+  if (value === UNKNOWN) return { state: 'unknown' };
+  if (value === true) {
+    // On the cluster's own `forceRestart` when it is written there; otherwise on its `upgradeDescription`.
+    const written = description.node?.type === 'object' && description.steps.length === 0 ? property(description.node, 'forceRestart') : undefined;
+    const range = written ?? propertyValue(propertiesNode, 'upgradeDescription') ?? propertiesNode ?? cluster;
+    const literal = forceRestart.node?.type === 'boolean' ? forceRestart.node : undefined;
+    return { state: 'on', range, value: literal, steps: forceRestart.steps };
+  }
+  // A traced node is always literal JSON: an expression's result is written nowhere.
+  const set = forceRestart.node ? changeAt(forceRestart.node, true) : undefined;
+  return { state: 'off', set, title: 'Set forceRestart to true' };
 }

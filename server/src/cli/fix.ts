@@ -1,5 +1,5 @@
 import type { JSONPath } from 'jsonc-parser';
-import { analyzeTemplate, applyFix, suppressFindings, type Finding, type Fix } from '../analysis';
+import { analyzeTemplate, applyFix, suppressFindings, type AnalysisResult, type Finding, type Fix } from '../analysis';
 
 /** How many fixes `--fix` applies to one file at most, so that fixes that undo each other end. */
 export const MAX_FIXES_PER_FILE = 25;
@@ -29,16 +29,20 @@ export interface FixOutcome {
  * when it would change a value an earlier fix of the same run set: the run never undoes its own
  * work (enabling the token service sets `forceRestart: true`; rolling it back belongs to a later
  * run, after the upgrade has completed).
+ *
+ * `analyse` analyses a version of the file: a template, or a parameter file with its template
+ * (the CLI passes one with the file's URI and the workspace host). A fix that would edit another
+ * file is never applied here; that file gets its own finding and fix.
  */
-export function fixText(text: string, include: (finding: Finding) => boolean): FixOutcome {
+export function fixText(text: string, include: (finding: Finding) => boolean, analyse: (text: string) => AnalysisResult = analyzeTemplate): FixOutcome {
   const applied: AppliedFix[] = [];
   const skipped: SkippedFix[] = [];
   const written: JSONPath[] = [];
   const refused = new Set<string>();
   let current = text;
   while (applied.length < MAX_FIXES_PER_FILE) {
-    const result = analyzeTemplate(current);
-    if (!result.isTemplate || result.problem) break;
+    const result = analyse(current);
+    if (!isAnalysed(result)) break;
     let next: { text: string; finding: Finding; fix: Fix } | undefined;
     // A finding the user suppressed with a comment is not theirs to have fixed.
     for (const finding of suppressFindings(current, result.findings)) {
@@ -51,6 +55,10 @@ export function fixText(text: string, include: (finding: Finding) => boolean): F
         refused.add(key);
         skipped.push({ code: finding.code, title: fix.title, reason });
       };
+      if (fix.changes.some((change) => change.uri !== undefined)) {
+        refuse('it would edit another file');
+        continue;
+      }
       if (fix.changes.some((change) => written.some((path) => overlaps(path, change.path)))) {
         refuse('it would change what an earlier fix of this run set');
         continue;
@@ -60,9 +68,9 @@ export function fixText(text: string, include: (finding: Finding) => boolean): F
         refuse('its edits no longer fit the template');
         continue;
       }
-      const check = analyzeTemplate(fixed);
-      if (!check.isTemplate || check.problem) {
-        refuse('the result would not be a readable template');
+      const check = analyse(fixed);
+      if (!isAnalysed(check)) {
+        refuse(result.isTemplate ? 'the result would not be a readable template' : 'the result would not be a readable parameter file');
         continue;
       }
       next = { text: fixed, finding, fix };
@@ -74,6 +82,11 @@ export function fixText(text: string, include: (finding: Finding) => boolean): F
     written.push(...next.fix.changes.map((change) => change.path));
   }
   return { text: current, applied, skipped, limited: applied.length >= MAX_FIXES_PER_FILE };
+}
+
+/** A template, or a parameter file analysed with its template, that could be read. */
+function isAnalysed(result: AnalysisResult): boolean {
+  return (result.isTemplate || result.parametersFor !== undefined) && !result.problem;
 }
 
 /** True when one path is a prefix of the other; an index of -1 (append) matches any index. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { editsForFix, RULES, type AnalysisProblem, type Finding, type OffsetRange, type Rule, type Severity } from '../analysis';
+import { editsForFix, RULES, type AnalysisProblem, type Finding, type Fix, type OffsetRange, type Rule, type Severity } from '../analysis';
 import { bundledRuleDocsUri } from '../rule-docs';
 
 /**
@@ -27,6 +27,12 @@ export interface SarifInput {
   text: string;
   findings: Finding[];
   problem?: AnalysisProblem;
+  /**
+   * The path and text of another file that a related location or a fix names by `uri` (a
+   * parameter file, a linked template); undefined when it cannot be read, and then that
+   * location or fix is left out.
+   */
+  otherFile?: (uri: string) => { path: string; text: string } | undefined;
 }
 
 const SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -89,26 +95,45 @@ export function toSarif(files: SarifInput[], cwd: string, exitCode: number): obj
       });
       continue;
     }
+    const others = new Map<string, { artifactLocation: ReturnType<typeof artifactLocationOf>; text: string; document: TextDocument } | undefined>();
+    const fileOf = (uri: string | undefined) => {
+      if (uri === undefined) return { artifactLocation, text: file.text, document };
+      if (!others.has(uri)) {
+        const other = file.otherFile?.(uri);
+        others.set(
+          uri,
+          other && { artifactLocation: artifactLocationOf(other.path, cwd), text: other.text, document: TextDocument.create('file:///other.json', 'json', 0, other.text) },
+        );
+      }
+      return others.get(uri);
+    };
     for (const finding of file.findings) {
       const ruleIndex = RULES.findIndex((rule) => rule.id === finding.code);
-      const related = (finding.related ?? []).map((item, index) => ({ id: index + 1, message: { text: item.message }, ...location(item.range) }));
+      const related = (finding.related ?? []).flatMap((item) => {
+        const where = fileOf(item.uri);
+        if (!where) return [];
+        return [{ message: { text: item.message }, physicalLocation: { artifactLocation: where.artifactLocation, region: regionOf(where.document, item.range) } }];
+      }).map((item, index) => ({ id: index + 1, ...item }));
       const fixes = finding.fixes.flatMap((fix) => {
-        const edits = editsForFix(file.text, fix);
-        if (!edits || edits.length === 0) return [];
-        return [
-          {
-            description: { text: `${fix.title}.` },
-            artifactChanges: [
-              {
-                artifactLocation,
-                replacements: edits.map((edit) => ({
-                  deletedRegion: regionOf(document, { offset: edit.offset, length: edit.length }),
-                  insertedContent: { text: edit.content },
-                })),
-              },
-            ],
-          },
-        ];
+        // One artifactChange per file the fix edits, in the order the files first appear.
+        const byUri = new Map<string | undefined, Fix['changes']>();
+        for (const change of fix.changes) byUri.set(change.uri, [...(byUri.get(change.uri) ?? []), change]);
+        const artifactChanges = [];
+        for (const [uri, changes] of byUri) {
+          const where = fileOf(uri);
+          const edits = where && editsForFix(where.text, { ...fix, changes });
+          // A fix that cannot be described whole is left out, never half of it.
+          if (!where || !edits) return [];
+          if (edits.length === 0) continue;
+          artifactChanges.push({
+            artifactLocation: where.artifactLocation,
+            replacements: edits.map((edit) => ({
+              deletedRegion: regionOf(where.document, { offset: edit.offset, length: edit.length }),
+              insertedContent: { text: edit.content },
+            })),
+          });
+        }
+        return artifactChanges.length === 0 ? [] : [{ description: { text: `${fix.title}.` }, artifactChanges }];
       });
       results.push({
         ruleId: finding.code,

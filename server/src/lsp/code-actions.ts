@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { editsForFix, FIX_ALL_KIND, fixAll, type AnalysisResult, type Finding, type Fix } from '../analysis';
-import { SOURCE, toDiagnostic, toRange, type RuleDocsUri } from './diagnostics';
+import { SOURCE, toDiagnostic, toRange, type OtherDocument, type RuleDocsUri } from './diagnostics';
 
 /**
  * Quick fixes for the findings in the request's range, attached to the client's diagnostics
@@ -24,6 +24,7 @@ export function codeActions(
   params: CodeActionParams,
   versionedEdits: boolean,
   docsUri: RuleDocsUri,
+  other?: OtherDocument,
 ): CodeAction[] {
   const only = params.context.only;
   // Fix-all is a source action: offered only when asked for (codeActionsOnSave, Source Action...).
@@ -37,9 +38,11 @@ export function codeActions(
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const actions: CodeAction[] = [];
   for (const finding of result.findings) {
-    const diagnostic = diagnosticFor(document, finding, params, docsUri);
+    const diagnostic = diagnosticFor(document, finding, params, docsUri, other);
     if (!diagnostic) continue;
     for (const fix of finding.fixes) {
+      // The analysis only hands out fixes for this document; never edit another file blind.
+      if (fix.changes.some((change) => change.uri !== undefined)) continue;
       const edit = workspaceEdit(document, fix, versionedEdits);
       if (!edit) continue;
       actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred === true, edit });
@@ -53,11 +56,11 @@ export function codeActions(
  * not in the request. The client sends the diagnostics it shows at the range. Right after a
  * change it may not show them yet, so a finding under the cursor counts all the same.
  */
-export function diagnosticFor(document: TextDocument, finding: Finding, params: CodeActionParams, docsUri: RuleDocsUri): Diagnostic | undefined {
+export function diagnosticFor(document: TextDocument, finding: Finding, params: CodeActionParams, docsUri: RuleDocsUri, other?: OtherDocument): Diagnostic | undefined {
   const range = toRange(document, finding.range);
   return (
     params.context.diagnostics.find((candidate) => candidate.source === SOURCE && candidate.code === finding.code && sameRange(range, candidate.range)) ??
-    (overlaps(range, params.range) ? toDiagnostic(document, finding, docsUri) : undefined)
+    (overlaps(range, params.range) ? toDiagnostic(document, finding, docsUri, other) : undefined)
   );
 }
 

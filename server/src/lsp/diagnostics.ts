@@ -8,6 +8,9 @@ export const SOURCE = 'sf-managed-identity';
 /** Where the documentation of a rule lives; the diagnostic's `codeDescription.href`. */
 export type RuleDocsUri = (code: string) => string;
 
+/** Another document's text (open, or read from the workspace), to place related locations in it. */
+export type OtherDocument = (uri: string) => TextDocument | undefined;
+
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
   warning: DiagnosticSeverity.Warning,
@@ -19,7 +22,7 @@ export function toRange(document: TextDocument, range: OffsetRange): Range {
 }
 
 /** The diagnostics of an analysis: one per finding, or one that says why nothing was analysed. */
-export function toDiagnostics(document: TextDocument, result: AnalysisResult, docsUri: RuleDocsUri): Diagnostic[] {
+export function toDiagnostics(document: TextDocument, result: AnalysisResult, docsUri: RuleDocsUri, other?: OtherDocument): Diagnostic[] {
   if (result.problem) {
     return [
       {
@@ -31,10 +34,10 @@ export function toDiagnostics(document: TextDocument, result: AnalysisResult, do
       },
     ];
   }
-  return result.findings.map((finding) => toDiagnostic(document, finding, docsUri));
+  return result.findings.map((finding) => toDiagnostic(document, finding, docsUri, other));
 }
 
-export function toDiagnostic(document: TextDocument, finding: Finding, docsUri: RuleDocsUri): Diagnostic {
+export function toDiagnostic(document: TextDocument, finding: Finding, docsUri: RuleDocsUri, other?: OtherDocument): Diagnostic {
   const diagnostic: Diagnostic = {
     range: toRange(document, finding.range),
     severity: SEVERITY[finding.severity],
@@ -43,11 +46,11 @@ export function toDiagnostic(document: TextDocument, finding: Finding, docsUri: 
     codeDescription: { href: docsUri(finding.code) },
     message: finding.message,
   };
-  if (finding.related?.length) {
-    diagnostic.relatedInformation = finding.related.map((related) => ({
-      location: { uri: document.uri, range: toRange(document, related.range) },
-      message: related.message,
-    }));
-  }
+  const related = (finding.related ?? []).flatMap((location) => {
+    // A location in another file (a parameter file) needs that file's text to become a range.
+    const where = location.uri === undefined ? document : other?.(location.uri);
+    return where ? [{ location: { uri: where.uri, range: toRange(where, location.range) }, message: location.message }] : [];
+  });
+  if (related.length) diagnostic.relatedInformation = related;
   return diagnostic;
 }

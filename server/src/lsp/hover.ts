@@ -49,6 +49,10 @@ function origin(version: VersionSupport): string {
       return `from ${via}the default value of ${last} (a parameter file or the deployment may pass another)`;
     case 'nested-deployment-value':
       return `from ${via}the value a nested deployment passes to ${last}`;
+    case 'parameter-file':
+      return `from ${via}the value of ${last} in the parameter file ${code(version.parameterFile ?? '')}`;
+    case 'expression':
+      return `computed by ${version.expression ? code(version.expression) : 'an expression'}${steps.length || last ? ` from ${[...steps, last].join(', ')}` : ''}`;
     default:
       return `from ${via}${last}`;
   }

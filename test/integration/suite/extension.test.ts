@@ -69,6 +69,29 @@ describe('in VS Code', () => {
     });
   }
 
+  it('a template and its parameter file: the diagnostic in both, the fix in the parameter file, both refreshed', async () => {
+    const template = workspaceFile('parameter-files/azuredeploy.json');
+    const parameters = workspaceFile('parameter-files/azuredeploy.parameters.json');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(template));
+    // The parameter file is only on disk so far.
+    const [fromFile] = await diagnosticsWhen(template, (d) => d.some((x) => codeOf(x) === 'sf-version-too-low'));
+    assert.match(fromFile.message, /parameter file azuredeploy\.parameters\.json/);
+    assert.deepEqual(fromFile.relatedInformation?.map((r) => [r.location.uri.toString(), r.location.range.start.line]), [[parameters.toString(), 5]]);
+
+    const document = await vscode.workspace.openTextDocument(parameters);
+    await vscode.window.showTextDocument(document);
+    const inParameters = await diagnosticsWhen(parameters, (d) => d.some((x) => codeOf(x) === 'sf-version-too-low'));
+    const version = inParameters.find((d) => codeOf(d) === 'sf-version-too-low')!;
+    assert.deepEqual([version.range.start.line, version.range.start.character], [5, 37]);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', parameters, version.range);
+    const raise = actions.find((action) => action.title === 'Raise clusterCodeVersion to 6.5.658.9590');
+    assert.ok(raise?.edit, `no raise fix among ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(raise.edit));
+    assert.match(document.getText(), /"clusterCodeVersion": \{ "value": "6\.5\.658\.9590" \}/);
+    // Not saved: the open text wins over the file on disk, and the template follows it.
+    await diagnosticsWhen(template, (d) => !d.some((x) => codeOf(x) === 'sf-version-too-low'));
+  });
+
   it('leaves JSON that is not an ARM template alone', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'json', content: '{ "fabricSettings": [], "forceRestart": true }' });
     await vscode.window.showTextDocument(document);

@@ -1,9 +1,21 @@
+import { armExpressionSyntax } from './arm-expression-syntax';
 import type { Rule } from './rule';
+import { sfAppIdentityApiVersion } from './sf-app-identity-api-version';
+import { sfCodeVersionWithAutomaticUpgrades } from './sf-code-version-with-automatic-upgrades';
 import { sfForceRestartOn } from './sf-force-restart-on';
 import { sfMitsMissing } from './sf-mits-missing';
+import { sfSettingNotString } from './sf-setting-not-string';
 import { sfVersionTooLow } from './sf-version-too-low';
 
 /** Every rule, in the order their findings are reported. */
-export const RULES: readonly Rule[] = [sfMitsMissing, sfVersionTooLow, sfForceRestartOn];
+export const RULES: readonly Rule[] = [
+  sfMitsMissing,
+  sfVersionTooLow,
+  sfForceRestartOn,
+  sfAppIdentityApiVersion,
+  sfSettingNotString,
+  sfCodeVersionWithAutomaticUpgrades,
+  armExpressionSyntax,
+];
 
 export type { Rule };

@@ -1,8 +1,8 @@
 // forceRestart is needed once, for the upgrade that enables the token service; left on, every later upgrade restarts every node.
-import { getNodePath } from 'jsonc-parser';
-import { rangeOf } from '../json-nodes';
+import { changeAt, findingAt } from '../source-documents';
 import type { Finding } from '../types';
 import type { Rule } from './rule';
+import { deploymentNote } from './deployment-note';
 import { origin } from './value-origin';
 
 export const sfForceRestartOn: Rule = {
@@ -11,7 +11,8 @@ export const sfForceRestartOn: Rule = {
   description: 'upgradeDescription.forceRestart is true, so every upgrade restarts every node.',
   check({ clusters }) {
     const findings: Finding[] = [];
-    for (const { forceRestart } of clusters) {
+    for (const { forceRestart, entry } of clusters) {
+      const note = deploymentNote(entry);
       if (forceRestart.state !== 'on') continue;
       findings.push({
         code: sfForceRestartOn.id,
@@ -19,10 +20,15 @@ export const sfForceRestartOn: Rule = {
         message:
           'upgradeDescription.forceRestart is true, so every cluster upgrade restarts every node. ' +
           'It is needed once, for the upgrade that enables the Managed Identity Token Service. ' +
-          'Roll it back to false once that upgrade has completed, or every later upgrade restarts every node too.',
-        range: rangeOf(forceRestart.property),
+          'Roll it back to false once that upgrade has completed, or every later upgrade restarts every node too.' +
+          (forceRestart.value ? '' : ' The value is computed by an expression, so there is no quick fix: change the expression or the values it uses.') +
+          (note ? ` ${note.trim()}` : ''),
+        ...findingAt(forceRestart.range),
         related: origin(forceRestart.steps, 'true'),
-        fixes: [{ title: 'Set forceRestart to false', isPreferred: true, changes: [{ path: getNodePath(forceRestart.value), value: false }] }],
+        // Only a literal `true` is replaced; a value computed by an expression is the user's to change.
+        fixes: forceRestart.value
+          ? [{ title: 'Set forceRestart to false', isPreferred: true, changes: [changeAt(forceRestart.value, false)] }]
+          : [],
       });
     }
     return findings;

@@ -1,0 +1,148 @@
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { WorkspaceHost } from './analysis';
+import { decode } from './text-decoding';
+
+/** Parameter files and templates are small; a larger file is not read for them. */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Enough for the folders of the open templates; beyond it the cache starts over. */
+const MAX_CACHED_FILES = 500;
+
+export interface NodeWorkspaceHostOptions {
+  /** The folders files may be read from: the workspace folders, or the CLI's folders. */
+  roots: string[];
+  /** The text of a document open in the editor, which wins over the file on disk. */
+  openDocument?: (uri: string) => string | undefined;
+  /** The URIs of the open documents: a new file may be open before it is saved. */
+  openDocuments?: () => string[];
+  /** The `azureResourceManagerTools.parameterFiles` mapping, already as URIs. */
+  parameterFileMapping?: () => ReadonlyArray<{ template: string; parameters: string }>;
+}
+
+/**
+ * The workspace as the Node server and the CLI see it. Nothing outside the roots is read or
+ * listed: paths are compared after resolving `..` and symbolic links (realpath), so a link
+ * inside the workspace that points outside it is refused like the outside path itself.
+ */
+export class NodeWorkspaceHost implements WorkspaceHost {
+  private readonly roots: string[];
+  /** Files read from disk, by real path; reused while their size and modification time stay. */
+  private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
+
+  constructor(private readonly options: NodeWorkspaceHostOptions) {
+    this.roots = options.roots.flatMap((root) => {
+      try {
+        return [realpathSync.native(root)];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  readFile(uri: string): string | undefined {
+    const path = pathOf(uri);
+    if (path === undefined) return undefined;
+    const real = this.realPathInside(path);
+    const open = this.options.openDocument?.(uri);
+    // An open document that is not saved yet has no real path; its own path must be inside.
+    if (open !== undefined && (real !== undefined || (!exists(path) && this.lexicallyInside(path)))) return open;
+    if (real === undefined) return undefined;
+    try {
+      const stats = statSync(real);
+      if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return undefined;
+      const cached = this.cache.get(real);
+      if (cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) return cached.text;
+      const text = decode(readFileSync(real));
+      if (this.cache.size >= MAX_CACHED_FILES) this.cache.clear();
+      this.cache.set(real, { mtimeMs: stats.mtimeMs, size: stats.size, text });
+      return text;
+    } catch {
+      return undefined;
+    }
+  }
+
+  listDirectory(uri: string): string[] {
+    const path = pathOf(uri);
+    if (path === undefined) return [];
+    const names = new Set<string>();
+    const real = this.realPathInside(path);
+    if (real !== undefined) {
+      try {
+        for (const entry of readdirSync(real, { withFileTypes: true })) if (entry.isFile() || entry.isSymbolicLink()) names.add(entry.name);
+      } catch {
+        // A folder that cannot be listed has no files to offer.
+      }
+    }
+    for (const open of this.options.openDocuments?.() ?? []) {
+      const openPath = pathOf(open);
+      if (openPath !== undefined && resolve(dirname(openPath)) === resolve(path) && this.readFile(open) !== undefined) names.add(basename(openPath));
+    }
+    return [...names].sort();
+  }
+
+  parameterFileMapping(): ReadonlyArray<{ template: string; parameters: string }> {
+    return this.options.parameterFileMapping?.() ?? [];
+  }
+
+  /** The real path of `path` when it exists and lies inside a root, otherwise undefined. */
+  private realPathInside(path: string): string | undefined {
+    let real: string;
+    try {
+      real = realpathSync.native(path);
+    } catch {
+      return undefined;
+    }
+    return this.roots.some((root) => contains(root, real)) ? real : undefined;
+  }
+
+  private lexicallyInside(path: string): boolean {
+    return this.options.roots.some((root) => contains(resolve(root), resolve(path)));
+  }
+}
+
+function contains(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+function exists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The file-system path of a `file:` URI; undefined for any other scheme. */
+export function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The `azureResourceManagerTools.parameterFiles` setting (template path → parameter file path,
+ * as ARM Tools writes it) as URIs. Relative paths are taken relative to the first folder.
+ */
+export function mappingFromSetting(setting: unknown, folders: string[]): Array<{ template: string; parameters: string }> {
+  if (setting === null || typeof setting !== 'object' || Array.isArray(setting)) return [];
+  const base = folders[0];
+  const toUri = (path: string): string | undefined => {
+    if (path.trim() === '') return undefined;
+    if (isAbsolute(path)) return pathToFileURL(path).toString();
+    return base === undefined ? undefined : pathToFileURL(resolve(base, path)).toString();
+  };
+  const mapping: Array<{ template: string; parameters: string }> = [];
+  for (const [template, parameters] of Object.entries(setting as Record<string, unknown>)) {
+    if (typeof parameters !== 'string') continue;
+    const templateUri = toUri(template);
+    const parametersUri = toUri(parameters);
+    if (templateUri && parametersUri) mapping.push({ template: templateUri, parameters: parametersUri });
+  }
+  return mapping;
+}
