@@ -244,7 +244,9 @@ export function main(args: string[]): number {
 
   // The boundary for parameter files: the folders given, and the folder of each file given.
   const roots = options.paths.map((path) => (statSafe(path)?.isDirectory() ? resolve(path) : dirname(resolve(path))));
-  const host = new NodeWorkspaceHost({ roots });
+  // Without writing, no file changes during the run: each folder is listed and scanned for
+  // parameter files once, not once per template in it.
+  const host = new NodeWorkspaceHost({ roots, unchanging: !options.fix || options.dryRun });
   /** Another file's path and text, for related locations and fixes in SARIF. */
   const otherFile = (uri: string) => {
     const path = pathOf(uri);

@@ -18,6 +18,11 @@ export interface NodeWorkspaceHostOptions {
   openDocuments?: () => string[];
   /** The `azureResourceManagerTools.parameterFiles` mapping, already as URIs. */
   parameterFileMapping?: () => ReadonlyArray<{ template: string; parameters: string }>;
+  /**
+   * No file changes while the host is used (the CLI's run without `--fix`): each file is read,
+   * and each folder listed, at most once, and the analysis may remember what it learnt.
+   */
+  unchanging?: boolean;
 }
 
 /**
@@ -29,8 +34,13 @@ export class NodeWorkspaceHost implements WorkspaceHost {
   private readonly roots: string[];
   /** Files read from disk, by real path; reused while their size and modification time stay. */
   private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
+  /** For an unchanging host: what readFile and listDirectory answered, by URI. */
+  private readonly reads = new Map<string, string | undefined>();
+  private readonly listings = new Map<string, string[]>();
+  readonly unchanging: boolean;
 
   constructor(private readonly options: NodeWorkspaceHostOptions) {
+    this.unchanging = options.unchanging === true;
     this.roots = options.roots.flatMap((root) => {
       try {
         return [realpathSync.native(root)];
@@ -41,6 +51,25 @@ export class NodeWorkspaceHost implements WorkspaceHost {
   }
 
   readFile(uri: string): string | undefined {
+    if (!this.unchanging) return this.read(uri);
+    if (this.reads.has(uri)) return this.reads.get(uri);
+    const text = this.read(uri);
+    if (this.reads.size >= MAX_CACHED_FILES) this.reads.clear();
+    this.reads.set(uri, text);
+    return text;
+  }
+
+  listDirectory(uri: string): string[] {
+    if (!this.unchanging) return this.list(uri);
+    let names = this.listings.get(uri);
+    if (names === undefined) {
+      names = this.list(uri);
+      this.listings.set(uri, names);
+    }
+    return [...names];
+  }
+
+  private read(uri: string): string | undefined {
     const path = pathOf(uri);
     if (path === undefined) return undefined;
     const real = this.realPathInside(path);
@@ -62,7 +91,7 @@ export class NodeWorkspaceHost implements WorkspaceHost {
     }
   }
 
-  listDirectory(uri: string): string[] {
+  private list(uri: string): string[] {
     const path = pathOf(uri);
     if (path === undefined) return [];
     const names = new Set<string>();

@@ -1,7 +1,8 @@
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { propertyValue } from './json-nodes';
 import type { ParameterValues } from './template-scope';
-import { basenameUri, dirnameUri, resolveRelativeUri, sameUri, type WorkspaceHost } from './workspace-host';
+import { folderIndex, type FolderEntry } from './folder-index';
+import { basenameUri, dirnameUri, normalizeUri, resolveRelativeUri, sameUri, type WorkspaceHost } from './workspace-host';
 
 /** `$schema` of an ARM deployment parameter file, at any deployment scope. */
 const PARAMETER_FILE_SCHEMA =
@@ -63,18 +64,35 @@ export function unknownValues(template: Node): ParameterValues {
   return values;
 }
 
-const JSON_FILE = /\.jsonc?$/i;
 const PARAMETERS_NAME = /^(.*)\.parameters\.jsonc?$/i;
-
-/** The file in `names` that equals `wanted` exactly, else ignoring case (Windows and macOS do). */
-function findName(names: string[], wanted: string): string | undefined {
-  return names.find((name) => name === wanted) ?? names.find((name) => name.toLowerCase() === wanted.toLowerCase());
-}
+const JSON_FILE = /\.jsonc?$/i;
 
 /** The template a parameter file's `metadata.template` names, relative to the parameter file. */
 function metadataTemplate(parameterFileUri: string, root: Node): string | undefined {
   const named = propertyValue(propertyValue(root, 'metadata'), 'template')?.value;
   return typeof named === 'string' ? resolveRelativeUri(dirnameUri(parameterFileUri), named) : undefined;
+}
+
+/** Whether a file of the folder parses as a parameter file; remembered on the index. */
+function isParameterFile(entry: FolderEntry, host: WorkspaceHost): boolean {
+  entry.isParameterFile ??= parseParameterFile(host.readFile(entry.uri) ?? '') !== undefined;
+  return entry.isParameterFile;
+}
+
+/** The normalized URI that a file's `metadata.template` names, if it is a parameter file; remembered on the index. */
+function namedTemplate(entry: FolderEntry, host: WorkspaceHost): string | undefined {
+  if (entry.metadataTemplate === undefined) {
+    const text = host.readFile(entry.uri) ?? '';
+    let named: string | undefined;
+    // Most files in a folder are templates or other JSON: only parse what says near its top
+    // that it is a parameter file (its $schema), so that a large folder stays cheap.
+    if (/deploymentParameters\.json/i.test(text.substring(0, 4000)) && /"metadata"/i.test(text)) {
+      const parsed = parseParameterFile(text);
+      named = parsed && metadataTemplate(entry.uri, parsed.root);
+    }
+    entry.metadataTemplate = named === undefined ? null : normalizeUri(named);
+  }
+  return entry.metadataTemplate ?? undefined;
 }
 
 /**
@@ -87,25 +105,20 @@ export function parameterFileFor(templateUri: string, host: WorkspaceHost): stri
   const mapped = host.parameterFileMapping().find((entry) => sameUri(entry.template, templateUri));
   if (mapped) return mapped.parameters;
   const folder = dirnameUri(templateUri);
-  const names = host.listDirectory(folder);
+  const index = folderIndex(host, folder);
   const stem = basenameUri(templateUri).replace(JSON_FILE, '');
   for (const extension of ['.json', '.jsonc']) {
-    const beside = findName(names, `${stem}.parameters${extension}`);
-    if (beside) {
-      const uri = `${folder}/${encodeURIComponent(beside)}`;
-      if (parseParameterFile(host.readFile(uri) ?? '')) return uri;
-    }
+    const beside = index.find(`${stem}.parameters${extension}`);
+    const entry = beside === undefined ? undefined : index.entry(beside);
+    if (entry && isParameterFile(entry, host)) return entry.uri;
   }
-  const candidates = names.filter((name) => JSON_FILE.test(name) && !sameUri(`${folder}/${encodeURIComponent(name)}`, templateUri));
-  for (const name of candidates.slice(0, MAX_FILES_SCANNED_FOR_METADATA)) {
-    const uri = `${folder}/${encodeURIComponent(name)}`;
-    const text = host.readFile(uri) ?? '';
-    // Most files in a folder are templates or other JSON: only parse what says near its top
-    // that it is a parameter file (its $schema), so that a large folder stays cheap.
-    if (!/deploymentParameters\.json/i.test(text.substring(0, 4000)) || !/"metadata"/i.test(text)) continue;
-    const parsed = parseParameterFile(text);
-    const named = parsed && metadataTemplate(uri, parsed.root);
-    if (named && sameUri(named, templateUri)) return uri;
+  // The first JSON files of the folder other than the template itself.
+  const template = normalizeUri(templateUri);
+  let scanned = 0;
+  for (const entry of index.jsonFiles) {
+    if (entry.normalized === template) continue;
+    if (scanned++ === MAX_FILES_SCANNED_FOR_METADATA) break;
+    if (namedTemplate(entry, host) === template) return entry.uri;
   }
   return undefined;
 }
@@ -122,7 +135,7 @@ export function templateForParameterFile(parameterFileUri: string, root: Node, h
   const stem = PARAMETERS_NAME.exec(basenameUri(parameterFileUri))?.[1];
   if (stem === undefined) return undefined;
   const folder = dirnameUri(parameterFileUri);
-  const names = host.listDirectory(folder);
-  const template = findName(names, `${stem}.json`) ?? findName(names, `${stem}.jsonc`);
+  const index = folderIndex(host, folder);
+  const template = index.find(`${stem}.json`) ?? index.find(`${stem}.jsonc`);
   return template && `${folder}/${encodeURIComponent(template)}`;
 }

@@ -10,6 +10,12 @@ export interface WorkspaceHost {
   listDirectory(uri: string): string[];
   /** The `azureResourceManagerTools.parameterFiles` setting, as template and parameter file URIs. */
   parameterFileMapping(): ReadonlyArray<{ template: string; parameters: string }>;
+  /**
+   * Optional: true when no file changes while this host is in use (the CLI's run without
+   * `--fix`). The analysis then remembers what it learnt about a folder (its listing, which of
+   * its files are parameter files and for which template) for the host's lifetime.
+   */
+  readonly unchanging?: boolean;
 }
 
 /** The folder part of a URI, without the trailing slash. */
