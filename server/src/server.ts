@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeDocument, applyRuleLevels, checkSize, completionsAt, FIX_ALL_KIND, hoverInfo, sameUri, suppressFindings, type AnalysisResult } from './analysis';
-import { codeActions } from './lsp/code-actions';
+import { codeActions, fixDataUri, resolveCodeAction } from './lsp/code-actions';
 import { toCompletionItems } from './lsp/completion';
 import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
 import { toHover } from './lsp/hover';
@@ -48,6 +48,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let pullDiagnostics = false;
   let refreshSupport = false;
   let versionedEdits = false;
+  /** The client asks for a code action's edit when the user picks it (VS Code does). */
+  let resolveEdits = false;
   let configurationSupport = false;
   let watchedFilesDynamic = false;
   let folders: string[] = [];
@@ -158,6 +160,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     refreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
+    const codeActionCapabilities = params.capabilities.textDocument?.codeAction;
+    resolveEdits = codeActionCapabilities?.dataSupport === true && codeActionCapabilities.resolveSupport?.properties.includes('edit') === true;
     configurationSupport = params.capabilities.workspace?.configuration === true;
     watchedFilesDynamic = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     setFolders(params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []));
@@ -169,7 +173,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], ...(resolveEdits ? { resolveProvider: true } : {}) },
         ...(workspaceFoldersSupport ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
         hoverProvider: true,
         // Quotes start a key or a section name; the rest comes on request (Ctrl+Space).
@@ -282,12 +286,26 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const visible = await visibleAnalysisOf(document);
       if (documents.get(params.textDocument.uri)?.version !== version) return [];
       return [
-        ...codeActions(document, visible, params, versionedEdits, options.ruleDocsUri, otherDocument),
+        ...codeActions(document, visible, params, versionedEdits, options.ruleDocsUri, otherDocument, resolveEdits),
         ...suppressionActions(document, visible.findings, params, { versionedEdits, turnOffCommand, docsUri: options.ruleDocsUri }),
       ];
     } catch (error) {
       connection.console.error(`Could not compute code actions for ${document.uri}: ${String(error)}`);
       return [];
+    }
+  });
+
+  connection.onCodeActionResolve(async (action) => {
+    const uri = fixDataUri(action);
+    const document = uri === undefined ? undefined : documents.get(uri);
+    if (!document) return action;
+    try {
+      const version = document.version;
+      const visible = await visibleAnalysisOf(document);
+      return resolveCodeAction(action, documents.get(document.uri)?.version === version ? document : undefined, visible, versionedEdits);
+    } catch (error) {
+      connection.console.error(`Could not resolve the code action for ${document.uri}: ${String(error)}`);
+      return action;
     }
   });
 

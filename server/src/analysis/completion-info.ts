@@ -3,7 +3,7 @@ import { detectFormatting } from './fix-edits';
 import { members, propertyValue } from './json-nodes';
 import type { ClusterContext } from './template-context';
 import type { TemplateScope } from './template-scope';
-import { parseTemplate } from './template-text';
+import { parseTemplate, type ParseTemplateOptions } from './template-text';
 import { ENABLE_PARAMETER, SECTION_NAME } from './token-service';
 import { DOCUMENTED_UPGRADE_POLICY } from './upgrade-policy';
 import type { OffsetRange } from './types';
@@ -58,8 +58,8 @@ const POLICY_DOC =
  * documented policy and forceRestart). Nothing elsewhere: the JSON language service and ARM
  * Tools offer the rest.
  */
-export function completionsAt(text: string, offset: number): CompletionData[] {
-  const parsed = parseTemplate(text);
+export function completionsAt(text: string, offset: number, options: ParseTemplateOptions = {}): CompletionData[] {
+  const parsed = parseTemplate(text, options);
   if (!parsed) return [];
   const location = getLocation(text, offset);
   let path = location.path.map((segment) => (typeof segment === 'string' ? segment.toLowerCase() : segment));

@@ -1,7 +1,7 @@
 import { MINIMUM_VERSION } from './cluster-version';
 import { rangeOf } from './json-nodes';
 import { sfVersionTooLow } from './rules/sf-version-too-low';
-import { parseTemplate } from './template-text';
+import { parseTemplate, type ParseTemplateOptions } from './template-text';
 import { SECTION_NAME } from './token-service';
 import type { Fix, JsonChange, OffsetRange } from './types';
 
@@ -24,8 +24,8 @@ export interface EnablePlan {
 export const ENABLE_TITLE = 'Enable managed identities on this cluster…';
 
 /** The classic clusters of a valid template whose token service is missing. */
-export function enableTargets(text: string): EnableTarget[] {
-  const parsed = parseTemplate(text);
+export function enableTargets(text: string, options: ParseTemplateOptions = {}): EnableTarget[] {
+  const parsed = parseTemplate(text, options);
   if (!parsed || parsed.hasErrors) return [];
   return parsed.context.clusters
     .filter((cluster) => cluster.tokenService.state === 'missing' && canEnableHere(cluster.tokenService.enable))

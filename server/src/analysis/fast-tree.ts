@@ -447,18 +447,36 @@ class Reader {
 }
 
 /**
- * The last tree read. A code action asks for the tree of the text that was just analysed (and
- * each of its fixes asks again), so the analysis and the edits share one read. Nothing
- * modifies the nodes once built.
+ * The last two trees read. A code action asks for the tree of the text that was just analysed,
+ * and each of its fixes asks again; a fix with two changes reads the text after the first one
+ * in between, which must not push the analysed text's tree out. Hovers, completions and code
+ * lenses of the same text use it too. Nothing modifies the nodes once built.
  */
-let lastRead: { text: string; filter: ResourceFilter; tree: SelectiveTree } | undefined;
+const recent: Array<{ text: string; filter: ResourceFilter; tree: SelectiveTree }> = [];
+const RECENT_TREES = 2;
 
 /** Reads a template, building only what the analysis can use (see the file comment). */
 export function readSelectiveTree(text: string, filter: ResourceFilter = 'relevant'): SelectiveTree {
-  if (lastRead?.text === text && lastRead.filter === filter) return lastRead.tree;
+  const cached = cachedSelectiveTree(text, filter);
+  if (cached) return cached;
   const tree = new Reader(text, filter).read();
-  lastRead = { text, filter, tree };
+  recent.unshift({ text, filter, tree });
+  recent.length = Math.min(recent.length, RECENT_TREES);
   return tree;
+}
+
+/** Forgets the trees kept, as if none had been read (for tests of what works without them). */
+export function forgetSelectiveTrees(): void {
+  recent.length = 0;
+}
+
+/** The tree of `text` if one of the last reads was of it, without reading; the most recent first. */
+export function cachedSelectiveTree(text: string, filter: ResourceFilter = 'relevant'): SelectiveTree | undefined {
+  const index = recent.findIndex((entry) => entry.filter === filter && entry.text.length === text.length && entry.text === text);
+  if (index < 0) return undefined;
+  const [entry] = recent.splice(index, 1);
+  recent.unshift(entry);
+  return entry.tree;
 }
 
 function isDigit(code: number): boolean {

@@ -4,10 +4,9 @@ import { members, property, propertyValue, rangeOf } from './json-nodes';
 import { clusterOs } from './rules/sf-version-too-low';
 import type { ClusterContext } from './template-context';
 import { documentOf } from './source-documents';
-import { parseTemplate } from './template-text';
+import { parseTemplate, type ParseTemplateOptions } from './template-text';
 import { ENABLE_PARAMETER, SECTION_NAME } from './token-service';
 import type { OffsetRange } from './types';
-import type { WorkspaceHost } from './workspace-host';
 
 /** The settings of a classic cluster that matter for managed identities. */
 export type HoverTopic = 'token-service-section' | 'is-enabled' | 'force-restart' | 'cluster-code-version' | 'upgrade-mode';
@@ -98,7 +97,7 @@ const RULE: Record<HoverTopic, string> = {
  * that matter for managed identities: the section or parameter name of the token service, or
  * the key or value of forceRestart, clusterCodeVersion or upgradeMode.
  */
-export function hoverInfo(text: string, offset: number, options: { uri?: string; host?: WorkspaceHost } = {}): HoverInfo | undefined {
+export function hoverInfo(text: string, offset: number, options: ParseTemplateOptions = {}): HoverInfo | undefined {
   const parsed = parseTemplate(text, options);
   if (!parsed) return undefined;
   for (const cluster of parsed.context.clusters) {

@@ -1,4 +1,5 @@
-import { createScanner, SyntaxKind } from 'jsonc-parser';
+import { createScanner, SyntaxKind, type Node } from 'jsonc-parser';
+import { cachedSelectiveTree } from './fast-tree';
 import type { Finding } from './types';
 
 /** The directive that suppresses findings on the line after it, as ESLint's `eslint-disable-next-line`. */
@@ -30,24 +31,29 @@ export function findSuppressions(text: string): Suppression[] {
     if (kind !== SyntaxKind.LineCommentTrivia && kind !== SyntaxKind.BlockCommentTrivia) continue;
     const start = scanner.getTokenOffset();
     const end = start + scanner.getTokenLength();
-    const block = kind === SyntaxKind.BlockCommentTrivia;
-    const bodyStart = start + 2;
-    const bodyEnd = block && text.endsWith('*/', end) && end - 2 >= bodyStart ? end - 2 : end;
-    const match = DIRECTIVE.exec(text.slice(bodyStart, bodyEnd));
-    if (!match) continue;
-    const rest = match[2];
-    const reasonAt = rest.search(/\s--(\s|$)/);
-    const list = reasonAt === -1 ? rest : rest.slice(0, reasonAt);
-    const codes = list.split(/[\s,]+/).filter((code) => code.length > 0);
-    const listEnd = bodyStart + match[1].length + list.trimEnd().length;
-    suppressions.push({
-      line: lineAt(lines, end) + 1,
-      codes,
-      insertAt: listEnd,
-      separator: list.includes(',') ? ', ' : ' ',
-    });
+    const suppression = directive(text, start, end, kind === SyntaxKind.BlockCommentTrivia, (offset) => lineAt(lines, offset));
+    if (suppression) suppressions.push(suppression);
   }
   return suppressions;
+}
+
+/** The suppression that the comment from `start` to `end` is, if it is one. */
+function directive(text: string, start: number, end: number, block: boolean, lineOf: (offset: number) => number): Suppression | undefined {
+  const bodyStart = start + 2;
+  const bodyEnd = block && text.endsWith('*/', end) && end - 2 >= bodyStart ? end - 2 : end;
+  const match = DIRECTIVE.exec(text.slice(bodyStart, bodyEnd));
+  if (!match) return undefined;
+  const rest = match[2];
+  const reasonAt = rest.search(/\s--(\s|$)/);
+  const list = reasonAt === -1 ? rest : rest.slice(0, reasonAt);
+  const codes = list.split(/[\s,]+/).filter((code) => code.length > 0);
+  const listEnd = bodyStart + match[1].length + list.trimEnd().length;
+  return {
+    line: lineOf(end) + 1,
+    codes,
+    insertAt: listEnd,
+    separator: list.includes(',') ? ', ' : ' ',
+  };
 }
 
 /**
@@ -82,18 +88,84 @@ export interface TextChange {
  * starts inside a block comment, where a new line comment would not be a comment.
  */
 export function suppressionEdit(text: string, offset: number, code: string): TextChange | undefined {
-  const lines = lineStarts(text);
-  const line = lineAt(lines, offset);
-  const existing = findSuppressions(text).find((suppression) => suppression.line === line);
+  const lineStart = startOfLine(text, offset);
+  // The comment that governs this line ends on the line before it.
+  const previousLineStart = lineStart === 0 ? undefined : startOfLine(text, lineStart - (text.startsWith('\r\n', lineStart - 2) ? 2 : 1));
+  const { existing, inBlockComment } = commentsBefore(text, previousLineStart ?? lineStart, lineStart);
   if (existing) {
     if (existing.codes.length === 0 || existing.codes.includes(code)) return undefined;
     return { offset: existing.insertAt, length: 0, content: `${existing.separator}${code}` };
   }
-  const lineStart = lines[line];
-  if (insideComment(text, lineStart)) return undefined;
+  if (inBlockComment) return undefined;
   const indentation = /^[ \t]*/.exec(text.slice(lineStart, offset))![0];
   const eol = /\r\n|\n|\r/.exec(text)?.[0] ?? '\n';
   return { offset: lineStart, length: 0, content: `${indentation}// ${DISABLE_NEXT_LINE} ${code}${eol}` };
+}
+
+/**
+ * The first suppression comment that ends between `from` (the start of the line before the
+ * finding's) and `lineStart`, and whether `lineStart` is inside a block comment. The scan starts
+ * at the last place before `from` that the analysis's tree of this text shows to be outside any
+ * string or comment (a value's start or end), so on a large template it reads a few lines, not
+ * everything before them; without such a tree it starts at the beginning.
+ */
+function commentsBefore(text: string, from: number, lineStart: number): { existing?: Suppression; inBlockComment: boolean } {
+  const scanner = createScanner(text, false);
+  scanner.setPosition(outsideCommentsBefore(text, from));
+  let existing: Suppression | undefined;
+  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
+    const start = scanner.getTokenOffset();
+    if (start >= lineStart) break;
+    if (kind !== SyntaxKind.LineCommentTrivia && kind !== SyntaxKind.BlockCommentTrivia) continue;
+    const end = start + scanner.getTokenLength();
+    if (kind === SyntaxKind.BlockCommentTrivia && lineStart < end) return { existing, inBlockComment: true };
+    if (existing === undefined && end >= from && end < lineStart) {
+      existing = directive(text, start, end, kind === SyntaxKind.BlockCommentTrivia, () => 0);
+    }
+  }
+  return { existing, inBlockComment: false };
+}
+
+/**
+ * An offset at or before `limit` that is outside strings and comments: the start or end of the
+ * last value before it in the fast tree of `text`, if one was read; else 0.
+ */
+function outsideCommentsBefore(text: string, limit: number): number {
+  const tree = cachedSelectiveTree(text);
+  let node = tree?.ok ? tree.root : undefined;
+  if (!node || node.offset > limit) return 0;
+  let best = node.offset;
+  for (;;) {
+    const children: readonly Node[] = node.children ?? [];
+    // The last child that starts at or before the limit.
+    let low = 0;
+    let high = children.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (children[middle].offset <= limit) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    if (found < 0) return best;
+    const child = children[found];
+    const end = child.offset + child.length;
+    if (end <= limit) return end;
+    best = child.offset;
+    node = child;
+  }
+}
+
+/** The offset where the line of `offset` starts; `\r\n`, `\n` and `\r` end a line, as in LSP. */
+function startOfLine(text: string, offset: number): number {
+  for (let i = offset - 1; i >= 0; i--) {
+    const char = text.charCodeAt(i);
+    if (char === 10 /* \n */ || char === 13 /* \r */) return i + 1;
+  }
+  return 0;
 }
 
 /** Whether the text has any comment, which tells a JSONC file from strict JSON. */
@@ -102,16 +174,6 @@ export function hasComments(text: string): boolean {
   const scanner = createScanner(text, false);
   for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
     if (kind === SyntaxKind.LineCommentTrivia || kind === SyntaxKind.BlockCommentTrivia) return true;
-  }
-  return false;
-}
-
-function insideComment(text: string, offset: number): boolean {
-  const scanner = createScanner(text, false);
-  for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
-    const start = scanner.getTokenOffset();
-    if (start >= offset) return false;
-    if (kind === SyntaxKind.BlockCommentTrivia && offset < start + scanner.getTokenLength()) return true;
   }
   return false;
 }

@@ -25,6 +25,7 @@ export function codeActions(
   versionedEdits: boolean,
   docsUri: RuleDocsUri,
   other?: OtherDocument,
+  lazy = false,
 ): CodeAction[] {
   const only = params.context.only;
   // Fix-all is a source action: offered only when asked for (codeActionsOnSave, Source Action...).
@@ -33,22 +34,67 @@ export function codeActions(
     const edit = fix && workspaceEdit(document, fix, versionedEdits);
     const fixAllActions: CodeAction[] = edit ? [{ title: fix.title, kind: FIX_ALL_KIND, edit }] : [];
     if (!only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return fixAllActions;
-    return [...fixAllActions, ...codeActions(document, result, { ...params, context: { ...params.context, only: [CodeActionKind.QuickFix] } }, versionedEdits, docsUri)];
+    return [...fixAllActions, ...codeActions(document, result, { ...params, context: { ...params.context, only: [CodeActionKind.QuickFix] } }, versionedEdits, docsUri, other, lazy)];
   }
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const actions: CodeAction[] = [];
   for (const finding of result.findings) {
     const diagnostic = diagnosticFor(document, finding, params, docsUri, other);
     if (!diagnostic) continue;
-    for (const fix of finding.fixes) {
+    for (const [index, fix] of finding.fixes.entries()) {
       // The analysis only hands out fixes for this document; never edit another file blind.
       if (fix.changes.some((change) => change.uri !== undefined)) continue;
+      if (lazy) {
+        // The client asks for the edit (codeAction/resolve) only for the action the user picks.
+        const data: FixData = { uri: document.uri, version: document.version, code: finding.code, offset: finding.range.offset, length: finding.range.length, fix: index };
+        actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred === true, data });
+        continue;
+      }
       const edit = workspaceEdit(document, fix, versionedEdits);
       if (!edit) continue;
       actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred === true, edit });
     }
   }
   return actions;
+}
+
+/** What a lazy quick fix carries to codeAction/resolve: the document version and which fix of which finding. */
+export interface FixData {
+  uri: string;
+  version: number;
+  code: string;
+  offset: number;
+  length: number;
+  fix: number;
+}
+
+function isFixData(data: unknown): data is FixData {
+  const d = data as Partial<FixData> | null;
+  return (
+    typeof d === 'object' && d !== null && typeof d.uri === 'string' && typeof d.version === 'number' && typeof d.code === 'string' &&
+    typeof d.offset === 'number' && typeof d.length === 'number' && typeof d.fix === 'number'
+  );
+}
+
+/** The document a lazy quick fix was offered for, or undefined for any other action. */
+export function fixDataUri(action: CodeAction): string | undefined {
+  return isFixData(action.data) ? action.data.uri : undefined;
+}
+
+/**
+ * Adds the edit to a quick fix offered without one. The fix is found again in the analysis of
+ * the document's current text, which is cached for the version it was offered for; if the
+ * document changed since, or the fix is gone, the action comes back without an edit, so that
+ * nothing is applied to text it was not computed for.
+ */
+export function resolveCodeAction(action: CodeAction, document: TextDocument | undefined, result: AnalysisResult, versionedEdits: boolean): CodeAction {
+  const data = action.data;
+  if (action.edit || !isFixData(data) || !document || document.uri !== data.uri || document.version !== data.version) return action;
+  const finding = result.findings.find((candidate) => candidate.code === data.code && candidate.range.offset === data.offset && candidate.range.length === data.length);
+  const fix = finding?.fixes[data.fix];
+  if (!fix || fix.title !== action.title || fix.changes.some((change) => change.uri !== undefined)) return action;
+  const edit = workspaceEdit(document, fix, versionedEdits);
+  return edit ? { ...action, edit } : action;
 }
 
 /**

@@ -59,7 +59,9 @@ describe('in VS Code', () => {
       assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.character], [line, character]);
       assert.match(String((diagnostic.code as { target: vscode.Uri }).target), new RegExp(`docs/rules/${file}\\.md$`));
 
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+      // The server gives VS Code its quick fixes without edits and adds them on codeAction/resolve,
+      // which VS Code sends when the user picks one; here the command resolves up to 10.
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, undefined, 10);
       const preferred = actions.find((action) => action.isPreferred && action.title === fix);
       assert.ok(preferred?.edit, `no preferred "${fix}" among ${actions.map((a) => a.title).join(', ')}`);
       assert.ok(await vscode.workspace.applyEdit(preferred.edit));
@@ -83,7 +85,7 @@ describe('in VS Code', () => {
     const inParameters = await diagnosticsWhen(parameters, (d) => d.some((x) => codeOf(x) === 'sf-version-too-low'));
     const version = inParameters.find((d) => codeOf(d) === 'sf-version-too-low')!;
     assert.deepEqual([version.range.start.line, version.range.start.character], [5, 37]);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', parameters, version.range);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', parameters, version.range, undefined, 10);
     const raise = actions.find((action) => action.title === 'Raise clusterCodeVersion to 6.5.658.9590');
     assert.ok(raise?.edit, `no raise fix among ${actions.map((a) => a.title).join(', ')}`);
     assert.ok(await vscode.workspace.applyEdit(raise.edit));
