@@ -107,6 +107,15 @@ class Reader {
   private markers: number[] | undefined;
   /** The `type` of the resource being skipped, when it is a string. */
   private skippedType: string | undefined;
+  /**
+   * The containers being read, innermost last: frames are reused rather than allocated per
+   * container, since a large template has hundreds of thousands of them and the garbage would
+   * raise the memory used while reading (V8's young generation) by several MB. `value` calls
+   * nest (a resource is checked, then built) but each one ends before its caller goes on, so
+   * they share the array: a call's frames are those from its `base` to `frameTop`.
+   */
+  private readonly frames: Frame[] = [];
+  private frameTop = 0;
 
   constructor(
     private readonly text: string,
@@ -301,12 +310,13 @@ class Reader {
    * `resources` are filtered. Uses no recursion per nesting level.
    */
   private value(parent: Node | undefined, build: boolean, isRoot: boolean): void {
-    const stack: Frame[] = [];
+    const base = this.frameTop;
+    const frames = this.frames;
     let attachTo = parent;
     let rootLevel = isRoot;
     for (;;) {
       // 1. A value starts at the current token.
-      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      const top = this.frameTop > base ? frames[this.frameTop - 1] : undefined;
       const container = this.token === Token.OpenBrace || this.token === Token.OpenBracket;
       if (container && build && top?.isResources && this.token === Token.OpenBrace) {
         this.resourceMember(attachTo);
@@ -320,16 +330,16 @@ class Reader {
           attachTo!.children!.push(node as ReadonlyNode);
         }
         const isResources = top?.isRoot === true && top.key === 'resources';
-        stack.push({ node, isObject, needsComma: false, property: undefined, key: undefined, isResources, isRoot: rootLevel && isObject });
+        this.pushFrame(node, isObject, isResources, rootLevel && isObject);
         rootLevel = false;
         this.next();
       } else {
-        this.literal(attachTo, build, stack.length === 1 && this.skippedType !== undefined ? stack[0].key : undefined);
+        this.literal(attachTo, build, this.frameTop - base === 1 && this.skippedType !== undefined ? frames[base].key : undefined);
       }
       // 2. Close containers and move to the next value.
       for (;;) {
-        if (stack.length === 0) return;
-        const frame = stack[stack.length - 1];
+        if (this.frameTop === base) return;
+        const frame = frames[this.frameTop - 1];
         if (frame.property) {
           // The property's value is complete.
           frame.property.length = this.lastEnd - frame.property.offset;
@@ -340,11 +350,11 @@ class Reader {
           if (!frame.needsComma) throw SYNTAX_ERROR;
           this.next();
           if (this.is(close)) {
-            this.closeContainer(stack);
+            this.closeContainer();
             continue;
           }
         } else if (this.token === close) {
-          this.closeContainer(stack);
+          this.closeContainer();
           continue;
         } else if (this.token === Token.EOF || frame.needsComma) {
           throw SYNTAX_ERROR;
@@ -352,8 +362,9 @@ class Reader {
         frame.needsComma = true;
         if (frame.isObject) {
           if (this.token !== Token.String) throw SYNTAX_ERROR;
-          const name = frame.node || stack.length === 1 ? this.stringValue() : '';
-          frame.key = name.toLowerCase();
+          // Skipped containers need no names, except `type` at the top of a skipped resource.
+          const name = frame.node ? this.stringValue() : '';
+          frame.key = frame.node ? name.toLowerCase() : this.frameTop - base === 1 ? this.skippedKey() : '';
           if (frame.node) {
             const offset = this.tokenOffset;
             const property: Node = { type: 'property', offset, length: -1, parent: frame.node, children: [] };
@@ -377,10 +388,48 @@ class Reader {
   /** End offset of the last value read. */
   private lastEnd = 0;
 
-  private closeContainer(stack: Frame[]): void {
-    const frame = stack.pop()!;
+  private pushFrame(node: Node | undefined, isObject: boolean, isResources: boolean, isRoot: boolean): void {
+    const frame = this.frames[this.frameTop];
+    if (frame === undefined) {
+      this.frames[this.frameTop] = { node, isObject, needsComma: false, property: undefined, key: undefined, isResources, isRoot };
+    } else {
+      frame.node = node;
+      frame.isObject = isObject;
+      frame.needsComma = false;
+      frame.property = undefined;
+      frame.key = undefined;
+      frame.isResources = isResources;
+      frame.isRoot = isRoot;
+    }
+    this.frameTop++;
+  }
+
+  /**
+   * The lower-cased name of the current string token when it is `type` (in any case), else ''
+   * (the only name a skipped resource's own properties are asked for), without building the
+   * string unless it holds an escape.
+   */
+  private skippedKey(): string {
+    if (this.escaped) return this.stringValue().toLowerCase() === 'type' ? 'type' : '';
+    const text = this.text;
+    const at = this.tokenOffset + 1;
+    return this.pos - this.tokenOffset === 6 &&
+      (text.charCodeAt(at) | 32) === 116 /* t */ &&
+      (text.charCodeAt(at + 1) | 32) === 121 /* y */ &&
+      (text.charCodeAt(at + 2) | 32) === 112 /* p */ &&
+      (text.charCodeAt(at + 3) | 32) === 101 /* e */
+      ? 'type'
+      : '';
+  }
+
+  private closeContainer(): void {
+    const frame = this.frames[--this.frameTop];
+    // Let go of the nodes: the frame is reused.
+    const node = frame.node;
+    frame.node = undefined;
+    frame.property = undefined;
     const end = this.tokenOffset + this.tokenLength;
-    if (frame.node) frame.node.length = end - frame.node.offset;
+    if (node) node.length = end - node.offset;
     this.lastEnd = end;
     this.next();
   }
@@ -447,21 +496,27 @@ class Reader {
 }
 
 /**
- * The last two trees read. A code action asks for the tree of the text that was just analysed,
- * and each of its fixes asks again; a fix with two changes reads the text after the first one
- * in between, which must not push the analysed text's tree out. Hovers, completions and code
- * lenses of the same text use it too. Nothing modifies the nodes once built.
+ * The last tree read. A code action asks for the tree of the text that was just analysed (and
+ * each of its fixes asks again); hovers, completions and code lenses of the same text use it
+ * too. Nothing modifies the nodes once built. Only one is kept: a second would keep an older
+ * version of a large document alive while the user types.
  */
 const recent: Array<{ text: string; filter: ResourceFilter; tree: SelectiveTree }> = [];
-const RECENT_TREES = 2;
+const RECENT_TREES = 1;
 
-/** Reads a template, building only what the analysis can use (see the file comment). */
-export function readSelectiveTree(text: string, filter: ResourceFilter = 'relevant'): SelectiveTree {
+/**
+ * Reads a template, building only what the analysis can use (see the file comment). With
+ * `remember` false the tree is not kept (and does not push out the one that is): for the
+ * intermediate texts of a fix with several changes.
+ */
+export function readSelectiveTree(text: string, filter: ResourceFilter = 'relevant', remember = true): SelectiveTree {
   const cached = cachedSelectiveTree(text, filter);
   if (cached) return cached;
   const tree = new Reader(text, filter).read();
-  recent.unshift({ text, filter, tree });
-  recent.length = Math.min(recent.length, RECENT_TREES);
+  if (remember) {
+    recent.unshift({ text, filter, tree });
+    recent.length = Math.min(recent.length, RECENT_TREES);
+  }
   return tree;
 }
 

@@ -30,7 +30,9 @@ export function editsForFix(text: string, fix: Fix): Edit[] | undefined {
   let current = text;
   let edits: Edit[] = [];
   for (const change of fix.changes) {
-    const changeEdits = change.remove ? removeJsonProperty(current, change.path) : [setJsonValue(current, change.path, change.value, format)];
+    // The text after an earlier change of this fix is read once and not kept: keeping it would
+    // push out the tree of the analysed text, which the next fix needs.
+    const changeEdits = change.remove ? removeJsonProperty(current, change.path) : [setJsonValue(current, change.path, change.value, format, current === text)];
     if (!changeEdits || changeEdits.some((edit) => edit === undefined)) return undefined;
     // The last edit first, so that each one's offsets still hold.
     for (const edit of [...(changeEdits as Edit[])].reverse()) {

@@ -16,11 +16,11 @@ export interface DocumentFormat {
  * jsonc-parser's `modify` reformats the whole lines around an insertion (a one-line sibling
  * object becomes several lines), so this does the insertion itself.
  */
-export function setJsonValue(text: string, path: JSONPath, value: unknown, format: DocumentFormat): Edit | undefined {
+export function setJsonValue(text: string, path: JSONPath, value: unknown, format: DocumentFormat, keepTree = true): Edit | undefined {
   // The analysis's own tree has every node a fix can name (clusters, parameters, variables)
   // and is usually still there from the analysis; a path that runs into a part it skipped
   // falls back to the full tree.
-  const found = walk(selectiveRoot(text), path) ?? walk(parseTree(text, [], { allowTrailingComma: true, disallowComments: false }), path);
+  const found = walk(selectiveRoot(text, keepTree), path) ?? walk(parseTree(text, [], { allowTrailingComma: true, disallowComments: false }), path);
   if (!found) return undefined;
   const { node, depth } = found;
   if (depth === path.length) {
@@ -55,8 +55,9 @@ function walk(root: Node | undefined, path: JSONPath): { node: Node; depth: numb
 }
 
 /** The analysis's tree of the text; the fixes of one request share it (readSelectiveTree keeps the last). */
-function selectiveRoot(text: string): Node | undefined {
-  const tree = readSelectiveTree(text);
+/** The fast tree of `text`; kept for the next caller only when `keep` (see readSelectiveTree). */
+function selectiveRoot(text: string, keep: boolean): Node | undefined {
+  const tree = readSelectiveTree(text, 'relevant', keep);
   return tree.ok ? tree.root : undefined;
 }
 
