@@ -9,7 +9,7 @@ const RESOLVING = {
   textDocument: { publishDiagnostics: {}, codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } },
   workspace: { workspaceEdit: { documentChanges: true } },
 };
-/** The same without resolve support, as Neovim 0.7 and the other tests' clients. */
+/** The same without resolve support, as the other tests' clients. */
 const EAGER = { textDocument: { publishDiagnostics: {} }, workspace: { workspaceEdit: { documentChanges: true } } };
 
 async function opened(client: LspClient, uri: string, text: string): Promise<Diagnostic[]> {
