@@ -34,7 +34,7 @@ export function codeActions(
     const edit = fix && workspaceEdit(document, fix, versionedEdits);
     const fixAllActions: CodeAction[] = edit ? [{ title: fix.title, kind: FIX_ALL_KIND, edit }] : [];
     if (!only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return fixAllActions;
-    return [...fixAllActions, ...codeActions(document, result, { ...params, context: { ...params.context, only: [CodeActionKind.QuickFix] } }, versionedEdits, docsUri, other, lazy)];
+    return [...fixAllActions, ...codeActions(document, result, { ...params, context: { ...params.context, only: [CodeActionKind.QuickFix] } }, versionedEdits, docsUri, undefined, lazy)];
   }
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const actions: CodeAction[] = [];
