@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { parseTree, type Node } from 'jsonc-parser';
 import { analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
 import { setJsonValue } from '../../server/src/analysis/json-edit';
-import { isSkipped, readSelectiveTree } from '../../server/src/analysis/fast-tree';
+import { isSkipped, mayMentionServiceFabric, readSelectiveTree } from '../../server/src/analysis/fast-tree';
 import { ROOT } from './helpers';
 
 /**
@@ -135,6 +135,58 @@ describe('fast analysis equals the full-tree analysis', () => {
       "resources": [ { "type": "[parameters('t')]", "name": "c", "properties": {} } ] }`;
     const findings = analyzeTemplate(text).findings.map((finding) => finding.code);
     assert.deepEqual(findings, ['sf-mits-missing']);
+  });
+});
+
+describe('the pre-check for Service Fabric', () => {
+  /**
+   * The reference: the lower-cased text says `servicefabric`, or the text holds a `\u` escape
+   * (JSON's escape is a lower-case u only: `\U` is no escape, and `\\Users` spells nothing).
+   */
+  const reference = (text: string) => text.toLowerCase().includes('servicefabric') || /\\u/.test(text);
+
+  it('finds Service Fabric in any case, and any \\u escape that could spell it', () => {
+    const cases: Array<[string, boolean]> = [
+      ['', false],
+      ['{"type": "Microsoft.Storage/storageAccounts"}', false],
+      ['{"type": "Microsoft.ServiceFabric/clusters"}', true],
+      ['{"type": "microsoft.servicefabric/clusters"}', true],
+      ['{"type": "MICROSOFT.SERVICEFABRIC/CLUSTERS"}', true],
+      ['{"type": "Microsoft.sErViCeFaBrIc/managedClusters"}', true],
+      ['ServiceFabric', true],
+      ['{"type": "Microsoft.Service\\u0046abric/clusters"}', true],
+      ['{"type": "\\u004dicrosoft.Storage"}', true],
+      ['\\u', true],
+      ['x\\', false],
+      ['{"path": "C:\\\\Users\\\\ServiceFoo"}', false],
+      ['{"a": "\\n\\t\\"\\\\"}', false],
+      ['{"type": "Microsoft.Service Fabric"}', false],
+      ['{"type": "Microsoft.ServiceFabri"}', false],
+    ];
+    for (const [text, expected] of cases) {
+      assert.equal(mayMentionServiceFabric(text), expected, JSON.stringify(text));
+      assert.equal(reference(text), expected, `the reference on ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('agrees with the single regular expression on every fixture, corpus template and example, with and without Service Fabric', () => {
+    let without = 0;
+    for (const file of FILES) {
+      const text = readFileSync(file, 'utf8');
+      for (const variant of [text, text.replace(/servicefabric/gi, 'ServiceFoo'), text.replace(/\\u/g, 'u'), text.replace(/servicefabric/gi, 'ServiceFoo').replace(/\\u/g, 'u')]) {
+        assert.equal(mayMentionServiceFabric(variant), reference(variant), relative(ROOT, file));
+        if (!reference(variant)) without++;
+      }
+    }
+    assert.ok(without > 150, `only ${without} texts without Service Fabric`);
+  });
+
+  it('analyses a cluster whose type is spelled with JSON escapes, as the full tree does', () => {
+    const text = `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Service\\u0046abric/clusters", "name": "c", "properties": {} } ] }`;
+    assert.equal(/servicefabric/i.test(text), false);
+    const result = analyzeTemplate(text);
+    assert.deepEqual(result.findings.map((finding) => finding.code), ['sf-mits-missing']);
+    assert.deepEqual(result, analyzeTemplateFullTree(text));
   });
 });
 

@@ -73,12 +73,18 @@ export function markerOffsets(text: string): number[] {
   return offsets;
 }
 
+const SERVICE_FABRIC = /servicefabric/i;
+
 /**
  * True when no Service Fabric type can be in the text: it never says `servicefabric` (in any
  * case) and has no `\u` escape that could spell it. Such a template cannot have findings.
+ *
+ * Two searches rather than one regular expression with an alternative: V8 finds a single
+ * case-insensitive word with a fast skipping search, and `\u` with a plain substring search,
+ * but an alternation makes it try both at every character (about 3x slower at 7 MB).
  */
 export function mayMentionServiceFabric(text: string): boolean {
-  return /servicefabric|\\u/i.test(text);
+  return text.includes('\\u') || SERVICE_FABRIC.test(text);
 }
 
 interface Frame {
