@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { parseTree, type Node } from 'jsonc-parser';
 import { analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
 import { setJsonValue } from '../../server/src/analysis/json-edit';
-import { isSkipped, mayMentionServiceFabric, readSelectiveTree } from '../../server/src/analysis/fast-tree';
+import { isSkipped, markerOffsets, mayMentionServiceFabric, readSelectiveTree } from '../../server/src/analysis/fast-tree';
 import { ROOT } from './helpers';
 
 /**
@@ -187,6 +187,38 @@ describe('the pre-check for Service Fabric', () => {
     const result = analyzeTemplate(text);
     assert.deepEqual(result.findings.map((finding) => finding.code), ['sf-mits-missing']);
     assert.deepEqual(result, analyzeTemplateFullTree(text));
+  });
+});
+
+describe('the markers that make the fast reader build a resource', () => {
+  /** Every offset of each word in the lower-cased text, and of each `\u`, one search at a time. */
+  function reference(text: string): number[] {
+    const lower = text.toLowerCase();
+    assert.equal(lower.length, text.length, 'lower-casing keeps the offsets');
+    const offsets = new Set<number>();
+    for (const [haystack, needle] of [[lower, 'servicefabric'], [lower, 'deployments'], [text, '\\u']]) {
+      for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) offsets.add(at);
+    }
+    return [...offsets].sort((a, b) => a - b);
+  }
+
+  it('finds each marker in any case, in ascending order', () => {
+    const text = 'deployments ServiceFabric \\u0041 DEPLOYMENTS microsoft.servicefabric "\\\\Users" \\u\\u Deployments';
+    assert.deepEqual(markerOffsets(text), [0, 12, 26, 33, 55, 79, 81, 84]);
+    assert.deepEqual(markerOffsets(text), reference(text));
+    assert.deepEqual(markerOffsets(''), []);
+    assert.deepEqual(markerOffsets('{"type": "Microsoft.Storage/storageAccounts"}'), []);
+  });
+
+  it('agrees with one search per marker on every fixture, corpus template and example', () => {
+    let found = 0;
+    for (const file of FILES) {
+      const text = readFileSync(file, 'utf8');
+      const offsets = markerOffsets(text);
+      assert.deepEqual(offsets, reference(text), relative(ROOT, file));
+      found += offsets.length;
+    }
+    assert.ok(found > 500, `only ${found} markers`);
   });
 });
 

@@ -62,15 +62,38 @@ export function isSkipped(node: ReadonlyNode): boolean {
   return (node as Node & { [SKIPPED]?: true })[SKIPPED] === true;
 }
 
-/** Text that a resource the analysis can use must contain (lower-cased `servicefabric`, ...). */
-const MARKERS = /servicefabric|deployments|\\u/gi;
-
-/** Offsets of every marker in the text, found in one pass. */
+/**
+ * Offsets of every place where a resource the analysis can use shows itself: `servicefabric`
+ * and `deployments` in any case, and `\u` escapes (which could spell either), in ascending
+ * order. Three searches and a merge rather than one alternation (`/servicefabric|deployments|\\u/gi`),
+ * which V8 runs about 2x slower: it tries every branch at every character, while a single
+ * word gets a skipping search and `\u` a substring search.
+ */
 export function markerOffsets(text: string): number[] {
+  const words = [find(text, /servicefabric/gi), find(text, /deployments/gi)];
+  const escapes: number[] = [];
+  for (let at = text.indexOf('\\u'); at >= 0; at = text.indexOf('\\u', at + 2)) escapes.push(at);
+  return merge(merge(words[0], words[1]), escapes);
+}
+
+function find(text: string, word: RegExp): number[] {
   const offsets: number[] = [];
-  MARKERS.lastIndex = 0;
-  for (let match = MARKERS.exec(text); match !== null; match = MARKERS.exec(text)) offsets.push(match.index);
+  for (let match = word.exec(text); match !== null; match = word.exec(text)) offsets.push(match.index);
   return offsets;
+}
+
+/** Two ascending lists as one. */
+function merge(a: number[], b: number[]): number[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out = new Array<number>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }
 
 const SERVICE_FABRIC = /servicefabric/i;
