@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { parseTree, type Node } from 'jsonc-parser';
 import { analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
 import { setJsonValue } from '../../server/src/analysis/json-edit';
-import { isSkipped, markerOffsets, mayMentionServiceFabric, readSelectiveTree } from '../../server/src/analysis/fast-tree';
+import { isSkipped, markerOffsets, mayMentionServiceFabric, readRootSchema, readSelectiveTree } from '../../server/src/analysis/fast-tree';
 import { ROOT } from './helpers';
 
 /**
@@ -187,6 +187,56 @@ describe('the pre-check for Service Fabric', () => {
     const result = analyzeTemplate(text);
     assert.deepEqual(result.findings.map((finding) => finding.code), ['sf-mits-missing']);
     assert.deepEqual(result, analyzeTemplateFullTree(text));
+  });
+});
+
+describe('a template without Service Fabric', () => {
+  const OTHER = '"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"';
+  const nested = `{ "type": "Microsoft.Resources/deployments", "name": "n", "properties": { "mode": "Incremental", "template": { ${SCHEMA}, "resources": [] } } }`;
+  const cases: Array<[string, string, boolean]> = [
+    ['a template', `{ ${SCHEMA}, "resources": [] }`, true],
+    ['a syntax error after the $schema', `{ ${SCHEMA}, "resources": [ { "type": "x", ] ] }`, true],
+    ['an unterminated comment after the $schema', `{ ${SCHEMA}, /* "resources": [] }`, true],
+    ['the $schema after the resources', `{ "resources": [ { "type": "Microsoft.Storage/storageAccounts", "name": "s" } ], ${SCHEMA} }`, true],
+    ['a $schema in a value before the root one', `{ "metadata": { ${OTHER} }, ${SCHEMA}, "resources": [] }`, true],
+    ['a nested template with its own $schema after the root one', `{ ${SCHEMA}, "resources": [ ${nested} ] }`, true],
+    ['two root $schema, the last not a template schema', `{ ${SCHEMA}, ${OTHER.replace('$schema', '$SCHEMA')}, "resources": [] }`, false],
+    ['two root $schema, the last a template schema', `{ ${OTHER}, "resources": [], ${SCHEMA} }`, true],
+    ['a $schema that is an object', `{ "$schema": { "a": 1 }, "resources": [] }`, false],
+    ['a second root $Schema, a number, at the very end', `{ ${SCHEMA}, "resources": [], "$Schema":2}`, false],
+    ['no $schema', '{ "name": "x", "version": "1.0.0" }', false],
+    ['a parameter file', `{ ${OTHER}, "parameters": {} }`, false],
+    ['an array around a template', `[ { ${SCHEMA} } ]`, false],
+    ['a syntax error before the $schema', `{ "a": tru, ${SCHEMA}, "resources": [] }`, true],
+    ['a missing comma before the $schema', `{ "a": 1 ${SCHEMA}, "resources": [] }`, true],
+    ['a trailing comma before the $schema', `{ "a": [1,], ${SCHEMA} }`, true],
+    ['empty', '', false],
+  ];
+  for (const [what, text, isTemplate] of cases) {
+    it(`${what}: ${isTemplate ? 'a template' : 'not a template'}, no problem, as the full tree says`, () => {
+      assert.equal(mayMentionServiceFabric(text), false);
+      assert.deepEqual(analyzeTemplate(text), { isTemplate, findings: [] });
+      assertSame(text, what);
+    });
+  }
+
+  it('reads only up to the root $schema when no other $schema follows', () => {
+    const known = (text: string) => readRootSchema(text).known;
+    const tail = ', "resources": [ { "type": "x", ] ] ] } } garbage';
+    assert.deepEqual(readRootSchema(`{ ${SCHEMA}${tail}`), { known: true, schema: SCHEMA.split('"')[3] });
+    assert.deepEqual(readRootSchema(`{ "$schema": 7${tail}`), { known: true, schema: undefined });
+    assert.deepEqual(readRootSchema('{ "a": 1 }'), { known: true, schema: undefined });
+    // Another $schema later, a \u escape that could spell one, or an error on the way: read it all.
+    assert.equal(known(`{ ${SCHEMA}, "resources": [ ${nested} ] }`), false);
+    assert.equal(known(`{ ${SCHEMA}, "\\u0024schema": "x" }`), false);
+    assert.equal(known(`{ "a": tru, ${SCHEMA} }`), false);
+    assert.equal(known(`[ { ${SCHEMA} } ]`), false);
+  });
+
+  it('settles a template nested 100,000 levels deep with a syntax error: a template, no problem', () => {
+    const text = `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Storage/storageAccounts", "properties": ${'['.repeat(100_000)} } ] }`;
+    assert.deepEqual(analyzeTemplate(text), { isTemplate: true, findings: [] });
+    assert.deepEqual(analyzeTemplateFullTree(text), { isTemplate: true, findings: [] });
   });
 });
 

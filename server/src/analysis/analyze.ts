@@ -1,5 +1,5 @@
 import { parseTree, printParseErrorCode, visit, type Node, type ParseError } from 'jsonc-parser';
-import { mayMentionServiceFabric, readSelectiveTree } from './fast-tree';
+import { mayMentionServiceFabric, readRootSchema, readSelectiveTree } from './fast-tree';
 import { propertyValue } from './json-nodes';
 import { parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, templateForParameterFile, unknownValues } from './parameter-files';
 import { RULES } from './rules';
@@ -39,8 +39,8 @@ export function analyzeTemplate(text: string): AnalysisResult {
  *
  * A template is read once, without recursion, and only what the rules can use becomes nodes
  * (fast-tree.ts); one that never mentions Service Fabric (nor, with a host, links another
- * template) only has its syntax and `$schema` checked. The results are those of
- * `analyzeTemplateFullTree`, which the tests check.
+ * template) only has its root `$schema` read, and its syntax is not checked. The results are
+ * those of `analyzeTemplateFullTree`, which the tests check.
  */
 export function analyzeDocument(text: string, options: AnalyzeOptions = {}): AnalysisResult {
   const withHost = options.uri !== undefined && options.host !== undefined;
@@ -48,13 +48,34 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Ana
   if (withHost && PARAMETER_SCHEMA_IN_TEXT.test(text)) return analyzeFullText(text, options);
   // A linked template can bring a cluster into a template that never names Service Fabric.
   const serviceFabric = mayMentionServiceFabric(text) || (withHost && /templatelink/i.test(text));
-  const tree = readSelectiveTree(text, serviceFabric ? 'relevant' : 'schema');
+  // Without a Service Fabric type there is no cluster and no application, so no finding.
+  if (!serviceFabric) return withoutServiceFabric(text);
+  const tree = readSelectiveTree(text, 'relevant');
   if (!tree.ok) return analyzeInvalidText(text, options);
   const root = tree.root;
   if (root?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) return notATemplate();
-  // Without a Service Fabric type there is no cluster and no application, so no finding.
-  if (!serviceFabric) return { isTemplate: true, findings: [] };
   return analyzeTemplateRoot(root, text, options);
+}
+
+/**
+ * A document that mentions no Service Fabric type (and links no template): whether it is a
+ * template, and nothing else. Its syntax is not checked: no cluster can be in it whatever the
+ * syntax, and VS Code's own JSON support reports syntax errors. Usually settled by reading up
+ * to the root `$schema` (readRootSchema); otherwise the whole text is read for it.
+ */
+function withoutServiceFabric(text: string): AnalysisResult {
+  const quick = readRootSchema(text);
+  let isTemplate: boolean;
+  if (quick.known) isTemplate = isDeploymentTemplateSchema(quick.schema);
+  else {
+    const tree = readSelectiveTree(text, 'schema', false);
+    if (tree.ok) isTemplate = tree.root?.type === 'object' && isDeploymentTemplateSchema(propertyValue(tree.root, '$schema')?.value);
+    else {
+      const scan = scanInvalidText(text);
+      isTemplate = scan === 'too-deep' ? SCHEMA_IN_TEXT.test(text) : scan.rootIsObject && isDeploymentTemplateSchema(scan.schema);
+    }
+  }
+  return isTemplate ? { isTemplate: true, findings: [] } : notATemplate();
 }
 
 /**
@@ -66,6 +87,7 @@ export function analyzeTemplateFullTree(text: string): AnalysisResult {
 }
 
 function analyzeFullText(text: string, options: AnalyzeOptions): AnalysisResult {
+  const serviceFabric = mayMentionServiceFabric(text) || (options.uri !== undefined && options.host !== undefined && /templatelink/i.test(text));
   const errors: ParseError[] = [];
   let root: Node | undefined;
   try {
@@ -73,15 +95,17 @@ function analyzeFullText(text: string, options: AnalyzeOptions): AnalysisResult 
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     // jsonc-parser recurses once per nesting level and overflows at about 10,000 levels.
-    return SCHEMA_IN_TEXT.test(text) ? tooDeep() : notATemplate();
+    if (!SCHEMA_IN_TEXT.test(text)) return notATemplate();
+    return serviceFabric ? tooDeep() : { isTemplate: true, findings: [] };
   }
   if (root?.type === 'object' && options.uri !== undefined && options.host && parseParameterFile(text)) {
     return analyzeParameterFile(text, root, errors, options.uri, options.host);
   }
   if (root?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) return notATemplate();
+  // The same pre-check as the fast path: without Service Fabric (or a linked template) no rule
+  // applies, and syntax errors are not reported.
+  if (!serviceFabric) return { isTemplate: true, findings: [] };
   if (errors.length > 0) return { isTemplate: true, findings: [], problem: invalidJson(errors[0], 'template', text.length) };
-  // The same pre-check as the fast path: without Service Fabric (or a linked template) no rule applies.
-  if (!mayMentionServiceFabric(text) && !(options.host && /templatelink/i.test(text))) return { isTemplate: true, findings: [] };
   return analyzeTemplateRoot(root, text, options);
 }
 
@@ -120,6 +144,17 @@ const tooDeep = (): AnalysisResult => ({
  * `$schema` of the tree that parseTree would recover, so the result is parseTree's.
  */
 function analyzeInvalidText(text: string, options: AnalyzeOptions): AnalysisResult {
+  const scan = scanInvalidText(text);
+  if (scan === 'too-deep') return SCHEMA_IN_TEXT.test(text) ? tooDeep() : notATemplate();
+  const { first, rootIsObject, schema } = scan;
+  if (!rootIsObject || !isDeploymentTemplateSchema(schema)) return notATemplate();
+  // The fast reader and jsonc-parser disagree about an error: trust the full tree.
+  if (!first) return analyzeFullText(text, options);
+  return { isTemplate: true, findings: [], problem: invalidJson(first, 'template', text.length) };
+}
+
+/** jsonc-parser's scan of a text: its first error, whether the root is an object, and the root's last `$schema`. */
+function scanInvalidText(text: string): { first: ParseError | undefined; rootIsObject: boolean; schema: unknown } | 'too-deep' {
   let first: ParseError | undefined;
   let depth = 0;
   let rootIsObject = false;
@@ -156,12 +191,9 @@ function analyzeInvalidText(text: string, options: AnalyzeOptions): AnalysisResu
     );
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return SCHEMA_IN_TEXT.test(text) ? tooDeep() : notATemplate();
+    return 'too-deep';
   }
-  if (!rootIsObject || !isDeploymentTemplateSchema(schema)) return notATemplate();
-  // The fast reader and jsonc-parser disagree about an error: trust the full tree.
-  if (!first) return analyzeFullText(text, options);
-  return { isTemplate: true, findings: [], problem: invalidJson(first, 'template', text.length) };
+  return { first, rootIsObject, schema };
 }
 
 function clampRange(offset: number, length: number, textLength: number): { offset: number; length: number } {

@@ -167,6 +167,44 @@ class Reader {
     }
   }
 
+  /**
+   * Reads the root object's properties up to the first `$schema` and gives its value (a string,
+   * or undefined for any other value) and where that value ends; undefined when the text does
+   * not go that way without a syntax error first (the caller then reads it all).
+   */
+  readToRootSchema(): { schema: unknown; end: number } | undefined {
+    try {
+      this.next();
+      if (!this.is(Token.OpenBrace)) return undefined;
+      this.next();
+      for (let first = true; ; first = false) {
+        if (!first) {
+          if (!this.is(Token.Comma)) return undefined;
+          this.next();
+        }
+        if (!this.is(Token.String)) return undefined;
+        const isSchema = this.tokenLength < 64 && this.stringValue().toLowerCase() === '$schema';
+        this.next();
+        if (!this.is(Token.Colon)) return undefined;
+        this.next();
+        let schema: unknown;
+        if (this.is(Token.OpenBrace) || this.is(Token.OpenBracket)) {
+          this.value(undefined, false, false);
+        } else {
+          if (this.is(Token.String)) schema = this.stringValue();
+          else if (!this.is(Token.Number) && !this.is(Token.True) && !this.is(Token.False) && !this.is(Token.Null)) return undefined;
+          this.lastEnd = this.pos;
+          if (isSchema) return { schema, end: this.lastEnd };
+          this.next();
+        }
+        if (isSchema) return { schema: undefined, end: this.lastEnd };
+      }
+    } catch (error) {
+      if (error === SYNTAX_ERROR) return undefined;
+      throw error;
+    }
+  }
+
   /** Compares the current token without TypeScript narrowing it across `next()`. */
   private is(token: Token): boolean {
     return this.token === token;
@@ -522,6 +560,49 @@ class Reader {
     }
     return low < markers.length && markers[low] < end;
   }
+}
+
+/**
+ * The value of the root `$schema` of a text that holds no `\u` escape, as jsonc-parser's
+ * `parseTree` and `propertyValue` would give it (the last root `$schema`, in any case; a
+ * string, or undefined for any other value and when there is none or the root is not an
+ * object), read only as far as needed; `{ known: false }` when that cannot be told without
+ * reading the whole text.
+ *
+ * Without `\u`, a `$schema` key is spelled `$schema` in the text. So when the text never says
+ * `$schema`, the root has none; and when the root object's properties read without a syntax
+ * error up to a `$schema` and the rest of the text never says `$schema` again, that one is the
+ * last: what follows, a syntax error included, cannot change it (parseTree recovers within
+ * the root object, and builds nothing after it).
+ */
+export function readRootSchema(text: string): { known: true; schema: unknown } | { known: false } {
+  if (text.includes('\\u')) return { known: false };
+  if (!saysSchema(text, 0)) return { known: true, schema: undefined };
+  const found = new Reader(text, 'schema').readToRootSchema();
+  if (!found) return { known: false };
+  return saysSchema(text, found.end) ? { known: false } : { known: true, schema: found.schema };
+}
+
+/**
+ * True when the text says `$schema` (in any ASCII case, as `toLowerCase` compares keys) at or
+ * after `from`. A search for `$`, which templates rarely use elsewhere, is about twice as fast
+ * as a case-insensitive regular expression.
+ */
+function saysSchema(text: string, from: number): boolean {
+  const last = text.length - 7;
+  for (let at = text.indexOf('$', from); at >= 0 && at <= last; at = text.indexOf('$', at + 1)) {
+    if (
+      (text.charCodeAt(at + 1) | 32) === 115 /* s */ &&
+      (text.charCodeAt(at + 2) | 32) === 99 /* c */ &&
+      (text.charCodeAt(at + 3) | 32) === 104 /* h */ &&
+      (text.charCodeAt(at + 4) | 32) === 101 /* e */ &&
+      (text.charCodeAt(at + 5) | 32) === 109 /* m */ &&
+      (text.charCodeAt(at + 6) | 32) === 97 /* a */
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**
