@@ -21,6 +21,7 @@ import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 import { mappingFromSetting, NodeWorkspaceHost, pathOf } from './node-workspace-host';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
+import { WorkspaceTrust } from './lsp/trust';
 
 export interface ServerOptions {
   /** Where each rule's documentation page lives. */
@@ -56,6 +57,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let folderUris: string[] = [];
   let workspaceFoldersSupport = false;
   let parameterFilesSetting: unknown;
+  /** Restricted Mode: no file on disk is read until the client says the workspace is trusted. */
+  const trust = new WorkspaceTrust();
   let host = createHost();
 
   function createHost(): NodeWorkspaceHost {
@@ -64,6 +67,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       openDocument: (uri) => openDocument(uri)?.getText(),
       openDocuments: () => documents.keys(),
       parameterFileMapping: () => mappingFromSetting(parameterFilesSetting, folders),
+      trusted: () => trust.trusted,
     });
   }
 
@@ -170,6 +174,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     settings = new DocumentSettings(connection, configurationSupport);
     const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
     turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
+    trust.initialize(params.initializationOptions);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -347,6 +352,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       connection.console.error(`Could not run ${command} for ${uri}: ${String(error)}`);
     }
   });
+
+  // Trusted now: parameter files and linked templates may be read; analyse everything again.
+  trust.onTrusted(() => invalidate('everything'));
+  trust.listen(connection);
 
   documents.listen(connection);
 }
