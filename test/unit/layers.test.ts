@@ -25,6 +25,15 @@ describe('layers', () => {
     }
   });
 
+  it('the server wiring imports no Node module and uses no Node global: only the entry points differ', () => {
+    // main.ts (Node) and browser-main.ts (web worker) hand server.ts a HostAdapter; the rest is shared.
+    const shared = [join(ROOT, 'server', 'src', 'server.ts'), join(ROOT, 'server', 'src', 'host-adapter.ts'), ...sources(join(ROOT, 'server', 'src', 'lsp'))];
+    for (const file of shared) {
+      for (const name of imports(file)) assert.match(name, /^(\.{1,2}\/|vscode-languageserver$|vscode-languageserver-textdocument$|vscode-languageserver-types$)/, `${file} imports ${name}`);
+      assert.doesNotMatch(readFileSync(file, 'utf8'), /\bprocess\.\w|\b__dirname\b|\bBuffer\b|\bsetImmediate\b|\brequire\(/, `${file} uses a Node global`);
+    }
+  });
+
   it('the client starts the server and imports nothing from it', () => {
     for (const file of sources(join(ROOT, 'client', 'src'))) {
       for (const name of imports(file)) assert.match(name, /^(vscode|vscode-languageclient\/node)$/, `${file} imports ${name}`);
