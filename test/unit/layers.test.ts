@@ -34,10 +34,18 @@ describe('layers', () => {
     }
   });
 
-  it('the client starts the server and imports nothing from it', () => {
-    for (const file of sources(join(ROOT, 'client', 'src'))) {
-      for (const name of imports(file)) assert.match(name, /^(vscode|vscode-languageclient\/node)$/, `${file} imports ${name}`);
+  it('the client starts the server and imports nothing from it; only its entry points choose Node or the browser', () => {
+    const entryPoints: Record<string, RegExp> = {
+      'extension.ts': /^(vscode|vscode-languageclient\/node|\.\/[\w-]+)$/,
+      'browser-extension.ts': /^(vscode|vscode-languageclient\/browser|\.\/common)$/,
+    };
+    const files = sources(join(ROOT, 'client', 'src'));
+    assert.ok(files.some((file) => file.endsWith('browser-extension.ts')));
+    for (const file of files) {
+      const allowed = entryPoints[file.slice(file.lastIndexOf('/') + 1)] ?? /^(vscode|vscode-languageclient|\.\/[\w-]+)$/;
+      for (const name of imports(file)) assert.match(name, allowed, `${file} imports ${name}`);
     }
+    assert.doesNotMatch(readFileSync(join(ROOT, 'client', 'src', 'common.ts'), 'utf8'), /\bprocess\.\w|\b__dirname\b|\bBuffer\b|\brequire\(/);
   });
 
   it('the LSP glue never imports vscode', () => {
