@@ -53,4 +53,18 @@ describe('layers', () => {
       for (const name of imports(file)) assert.notEqual(name, 'vscode', file);
     }
   });
+
+  it('the browser bundles pull in no Node built-in and use no Node global unguarded', () => {
+    // Built by `npm run build` (npm test builds first); they run in VS Code's web worker hosts.
+    for (const bundle of ['extension.js', 'server.js']) {
+      const text = readFileSync(join(ROOT, 'dist', 'web', bundle), 'utf8');
+      const required = [...new Set([...text.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((m) => m[1]))];
+      assert.deepEqual(required, bundle === 'extension.js' ? ['vscode'] : [], `dist/web/${bundle} requires ${required.join(', ')}`);
+      // (vscode-jsonrpc's RAL has a setImmediate method, built on setTimeout in the browser.)
+      assert.doesNotMatch(text, /(?<![.\w])(Buffer|__dirname|__filename)\b/, `dist/web/${bundle}`);
+      // minimatch asks `typeof process === "object" && process && process.platform`; nothing else may touch it.
+      const unguarded = [...text.matchAll(/\bprocess\.\w+/g)].filter((m) => !/typeof process === "object" && process && $/.test(text.slice(Math.max(0, m.index - 45), m.index)));
+      assert.deepEqual(unguarded.map((m) => m[0]), [], `dist/web/${bundle}`);
+    }
+  });
 });
