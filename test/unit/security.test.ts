@@ -52,7 +52,7 @@ describe('security', function () {
   });
 
   it('the bundles contain no eval or Function constructor, and require only the built-ins listed here', () => {
-    for (const bundle of ['server.js', 'cli.js', 'extension.js']) {
+    for (const bundle of ['server.js', 'cli.js', 'extension.js', 'web/server.js', 'web/extension.js']) {
       const text = readFileSync(join(ROOT, 'dist', bundle), 'utf8');
       assert.doesNotMatch(text, /\beval\s*\(|new Function\s*\(|[^.\w]Function\s*\(\s*["'`]/, bundle);
     }
@@ -63,6 +63,9 @@ describe('security', function () {
     assert.deepEqual(builtins('server.js'), ['child_process', 'crypto', 'fs', 'net', 'os', 'path', 'url', 'util']);
     // The client forks the bundled server (child_process) and talks to it over IPC.
     assert.deepEqual(builtins('extension.js'), ['child_process', 'crypto', 'fs', 'net', 'os', 'path', 'util']);
+    // The web extension and its web worker server run where there is no Node at all.
+    assert.deepEqual(builtins('web/extension.js'), []);
+    assert.deepEqual(builtins('web/server.js'), []);
   });
 
   it('the CLI reads only the files it is given, writes none, starts no process and opens no connection', () => {
