@@ -130,6 +130,46 @@ describe('fast analysis equals the full-tree analysis', () => {
     assert.equal(isSkipped(resources(fast).children![1]), false);
   });
 
+  it('takes a resource\'s type from its own last `type`, and builds it when that is not a string', () => {
+    const members = [
+      '{ "type": "Microsoft.Storage/storageAccounts", "properties": { "type": "[parameters(\'t\')]" } }',
+      '{ "TYPE": "[parameters(\'t\')]" }',
+      '{ "type": ["[parameters(\'t\')]"] }',
+      '{ "type": { "a": "[parameters(\'t\')]" } }',
+      '{ "type": "[parameters(\'t\')]", "type": "Microsoft.Storage/storageAccounts" }',
+      '{ "type": "Microsoft.Storage/storageAccounts", "type": "[parameters(\'t\')]" }',
+      '{ "type": 5, "tags": { "type": "[x]" } }',
+      '{ "t\\u0079pe": "Microsoft.Storage/storageAccounts" }',
+      '{ "type": "Microsoft.Storage/storageAccounts", "type": null }',
+      '{ "name": "no type", "tags": { "a": "[x]" } }',
+      '{ "type": "", "tags": { "a": "[x]" } }',
+    ];
+    const text = `{ ${SCHEMA}, "resources": [ ${members.join(', ')} ] }`;
+    const tree = readSelectiveTree(text, 'relevant', false);
+    assert.ok(tree.ok);
+    const built = tree.root!.children![1].children![1].children!.map((member) => !isSkipped(member));
+    // A type that is not a string may be anything, as in the model: built. The \u escape could
+    // spell a marker, so that resource is built whatever its type says.
+    assert.deepEqual(built, [false, true, true, true, false, true, true, true, true, true, false]);
+    assertSame(text, 'types of skipped resources');
+  });
+
+  it('checks the syntax inside a skipped resource as jsonc-parser does', () => {
+    const storage = (properties: string) => `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Storage/storageAccounts", "properties": ${properties} }, { "type": "Microsoft.ServiceFabric/clusters", "name": "c" } ] }`;
+    const valid = ['[1,]', '{"a":1,}', '[]', '{}', '[[],{},[{}]]', '{"a":{"b":[1,2,{"c":null}]},}', '"x"', '-1.5e3', 'true'];
+    const invalid = ['[,1]', '{,}', '{"a" 1}', '{"a":1 "b":2}', '[1 2]', '[1,,2]', '{"a":}', '[', '{"a":1', '{1:2}', '[}', '{]'];
+    for (const properties of valid) {
+      const text = storage(properties);
+      assert.equal(analyzeTemplate(text).problem, undefined, properties);
+      assertSame(text, properties);
+    }
+    for (const properties of invalid) {
+      const text = storage(properties);
+      assert.equal(analyzeTemplate(text).problem?.kind, 'invalid-json', properties);
+      assertSame(text, properties);
+    }
+  });
+
   it('builds a resource whose type is an expression, which may resolve to a cluster', () => {
     const text = `{ ${SCHEMA}, "variables": { "t": "Microsoft.Service" }, "parameters": { "t": { "type": "string", "defaultValue": "Microsoft.ServiceFabric/clusters" } },
       "resources": [ { "type": "[parameters('t')]", "name": "c", "properties": {} } ] }`;
