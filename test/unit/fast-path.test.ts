@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseTree, type Node } from 'jsonc-parser';
-import { analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
+import { analyzeDocument, analyzeDocumentFullTree, analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
+import { NodeWorkspaceHost } from '../../server/src/node-workspace-host';
+import { pathToFileURL } from 'node:url';
 import { setJsonValue } from '../../server/src/analysis/json-edit';
 import { isSkipped, markerOffsets, mayMentionServiceFabric, readRootSchema, readSelectiveTree } from '../../server/src/analysis/fast-tree';
 import { ROOT } from './helpers';
@@ -175,6 +177,27 @@ describe('fast analysis equals the full-tree analysis', () => {
       "resources": [ { "type": "[parameters('t')]", "name": "c", "properties": {} } ] }`;
     const findings = analyzeTemplate(text).findings.map((finding) => finding.code);
     assert.deepEqual(findings, ['sf-mits-missing']);
+  });
+});
+
+describe('a parameter file, analysed with its template read by the fast reader', () => {
+  it('gives what reading the template with parseTree gives, for every file of the corpus and the fixtures with a host', () => {
+    const folders = [join(ROOT, 'test', 'corpus', 'real'), join(ROOT, 'test', 'fixtures', 'parameter-files')];
+    const host = new NodeWorkspaceHost({ roots: folders });
+    let parameterFiles = 0;
+    let findings = 0;
+    for (const folder of folders) {
+      for (const file of templatesUnder(folder)) {
+        const text = readFileSync(file, 'utf8');
+        const options = { uri: pathToFileURL(file).toString(), host };
+        const full = analyzeDocumentFullTree(text, options);
+        assert.deepEqual(analyzeDocument(text, options), full, relative(ROOT, file));
+        if (full.parametersFor !== undefined) parameterFiles++;
+        findings += full.findings.length;
+      }
+    }
+    assert.ok(parameterFiles > 20, `only ${parameterFiles} parameter files paired`);
+    assert.ok(findings > 50, `only ${findings} findings`);
   });
 });
 
