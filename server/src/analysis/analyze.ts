@@ -1,7 +1,7 @@
 import { parseTree, printParseErrorCode, visit, type Node, type ParseError } from 'jsonc-parser';
 import { mayMentionServiceFabric, readRootSchema, readSelectiveTree } from './fast-tree';
 import { propertyValue } from './json-nodes';
-import { parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, templateForParameterFile, unknownValues } from './parameter-files';
+import { isParameterFileSchema, parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, templateForParameterFile, unknownValues } from './parameter-files';
 import { RULES } from './rules';
 import { registerDocument } from './source-documents';
 import { buildTemplateContext } from './template-context';
@@ -129,7 +129,8 @@ function analyzeFullText(text: string, options: AnalyzeOptions, readTemplate: Te
     if (!SCHEMA_IN_TEXT.test(text)) return notATemplate();
     return serviceFabric ? tooDeep() : { isTemplate: true, findings: [] };
   }
-  if (root?.type === 'object' && options.uri !== undefined && options.host && parseParameterFile(text)) {
+  // A parameter file (what parseParameterFile checks, on the tree already parsed).
+  if (root?.type === 'object' && options.uri !== undefined && options.host && isParameterFileSchema(propertyValue(root, '$schema')?.value)) {
     return analyzeParameterFile(text, root, errors, options.uri, options.host, readTemplate);
   }
   if (root?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) return notATemplate();
