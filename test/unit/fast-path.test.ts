@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseTree, type Node } from 'jsonc-parser';
-import { analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
+import { analyzeDocument, analyzeDocumentFullTree, analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
+import { NodeWorkspaceHost } from '../../server/src/node-workspace-host';
+import { pathToFileURL } from 'node:url';
 import { setJsonValue } from '../../server/src/analysis/json-edit';
 import { isSkipped, markerOffsets, mayMentionServiceFabric, readRootSchema, readSelectiveTree } from '../../server/src/analysis/fast-tree';
 import { ROOT } from './helpers';
@@ -130,11 +132,72 @@ describe('fast analysis equals the full-tree analysis', () => {
     assert.equal(isSkipped(resources(fast).children![1]), false);
   });
 
+  it('takes a resource\'s type from its own last `type`, and builds it when that is not a string', () => {
+    const members = [
+      '{ "type": "Microsoft.Storage/storageAccounts", "properties": { "type": "[parameters(\'t\')]" } }',
+      '{ "TYPE": "[parameters(\'t\')]" }',
+      '{ "type": ["[parameters(\'t\')]"] }',
+      '{ "type": { "a": "[parameters(\'t\')]" } }',
+      '{ "type": "[parameters(\'t\')]", "type": "Microsoft.Storage/storageAccounts" }',
+      '{ "type": "Microsoft.Storage/storageAccounts", "type": "[parameters(\'t\')]" }',
+      '{ "type": 5, "tags": { "type": "[x]" } }',
+      '{ "t\\u0079pe": "Microsoft.Storage/storageAccounts" }',
+      '{ "type": "Microsoft.Storage/storageAccounts", "type": null }',
+      '{ "name": "no type", "tags": { "a": "[x]" } }',
+      '{ "type": "", "tags": { "a": "[x]" } }',
+    ];
+    const text = `{ ${SCHEMA}, "resources": [ ${members.join(', ')} ] }`;
+    const tree = readSelectiveTree(text, 'relevant', false);
+    assert.ok(tree.ok);
+    const built = tree.root!.children![1].children![1].children!.map((member) => !isSkipped(member));
+    // A type that is not a string may be anything, as in the model: built. The \u escape could
+    // spell a marker, so that resource is built whatever its type says.
+    assert.deepEqual(built, [false, true, true, true, false, true, true, true, true, true, false]);
+    assertSame(text, 'types of skipped resources');
+  });
+
+  it('checks the syntax inside a skipped resource as jsonc-parser does', () => {
+    const storage = (properties: string) => `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Storage/storageAccounts", "properties": ${properties} }, { "type": "Microsoft.ServiceFabric/clusters", "name": "c" } ] }`;
+    const valid = ['[1,]', '{"a":1,}', '[]', '{}', '[[],{},[{}]]', '{"a":{"b":[1,2,{"c":null}]},}', '"x"', '-1.5e3', 'true'];
+    const invalid = ['[,1]', '{,}', '{"a" 1}', '{"a":1 "b":2}', '[1 2]', '[1,,2]', '{"a":}', '[', '{"a":1', '{1:2}', '[}', '{]'];
+    for (const properties of valid) {
+      const text = storage(properties);
+      assert.equal(analyzeTemplate(text).problem, undefined, properties);
+      assertSame(text, properties);
+    }
+    for (const properties of invalid) {
+      const text = storage(properties);
+      assert.equal(analyzeTemplate(text).problem?.kind, 'invalid-json', properties);
+      assertSame(text, properties);
+    }
+  });
+
   it('builds a resource whose type is an expression, which may resolve to a cluster', () => {
     const text = `{ ${SCHEMA}, "variables": { "t": "Microsoft.Service" }, "parameters": { "t": { "type": "string", "defaultValue": "Microsoft.ServiceFabric/clusters" } },
       "resources": [ { "type": "[parameters('t')]", "name": "c", "properties": {} } ] }`;
     const findings = analyzeTemplate(text).findings.map((finding) => finding.code);
     assert.deepEqual(findings, ['sf-mits-missing']);
+  });
+});
+
+describe('a parameter file, analysed with its template read by the fast reader', () => {
+  it('gives what reading the template with parseTree gives, for every file of the corpus and the fixtures with a host', () => {
+    const folders = [join(ROOT, 'test', 'corpus', 'real'), join(ROOT, 'test', 'fixtures', 'parameter-files')];
+    const host = new NodeWorkspaceHost({ roots: folders });
+    let parameterFiles = 0;
+    let findings = 0;
+    for (const folder of folders) {
+      for (const file of templatesUnder(folder)) {
+        const text = readFileSync(file, 'utf8');
+        const options = { uri: pathToFileURL(file).toString(), host };
+        const full = analyzeDocumentFullTree(text, options);
+        assert.deepEqual(analyzeDocument(text, options), full, relative(ROOT, file));
+        if (full.parametersFor !== undefined) parameterFiles++;
+        findings += full.findings.length;
+      }
+    }
+    assert.ok(parameterFiles > 20, `only ${parameterFiles} parameter files paired`);
+    assert.ok(findings > 50, `only ${findings} findings`);
   });
 });
 

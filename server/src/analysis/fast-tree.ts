@@ -189,7 +189,7 @@ class Reader {
         this.next();
         let schema: unknown;
         if (this.is(Token.OpenBrace) || this.is(Token.OpenBracket)) {
-          this.value(undefined, false, false);
+          this.skipValue(false);
         } else {
           if (this.is(Token.String)) schema = this.stringValue();
           else if (!this.is(Token.Number) && !this.is(Token.True) && !this.is(Token.False) && !this.is(Token.Null)) return undefined;
@@ -401,7 +401,7 @@ class Reader {
         rootLevel = false;
         this.next();
       } else {
-        this.literal(attachTo, build, this.frameTop - base === 1 && this.skippedType !== undefined ? frames[base].key : undefined);
+        this.literal(attachTo, build);
       }
       // 2. Close containers and move to the next value.
       for (;;) {
@@ -501,7 +501,7 @@ class Reader {
     this.next();
   }
 
-  private literal(parent: Node | undefined, build: boolean, key: string | undefined): void {
+  private literal(parent: Node | undefined, build: boolean): void {
     const token = this.token;
     if (token !== Token.String && token !== Token.Number && token !== Token.Null && token !== Token.True && token !== Token.False) {
       throw SYNTAX_ERROR;
@@ -515,9 +515,81 @@ class Reader {
         : null;
       const type = value === null ? 'null' : (typeof value as 'string' | 'number' | 'boolean');
       parent!.children!.push({ type, offset: this.tokenOffset, length: this.tokenLength, parent, value } as ReadonlyNode);
-    } else if (token === Token.String && key === 'type') {
-      this.skippedType = this.stringValue();
     }
+    this.lastEnd = this.pos;
+    this.next();
+  }
+
+  /** Kinds of the containers that `skipValue` is inside, innermost last (reused). */
+  private readonly kinds: boolean[] = [];
+
+  /**
+   * Checks the value at the current token as `value` does without building (the same syntax,
+   * trailing commas allowed), with less to do per token: no frames, no nodes. Ends on the token
+   * after the value, with `lastEnd` at the value's end. With `wantType`, the value is a
+   * resource: the value of its own last `type` property (in any case) goes to `skippedType`
+   * when it is a string, else undefined.
+   */
+  private skipValue(wantType: boolean): void {
+    const kinds = this.kinds;
+    let depth = 0;
+    /** The current property is the resource's own `type`. */
+    let isType = false;
+    for (;;) {
+      // 1. A value starts at the current token.
+      const token = this.token;
+      // The type of a resource is only known when it is a string, as in the model.
+      if (isType) this.skippedType = token === Token.String ? this.stringValue() : undefined;
+      if (token === Token.OpenBrace || token === Token.OpenBracket) {
+        const isObject = token === Token.OpenBrace;
+        kinds[depth++] = isObject;
+        isType = false;
+        this.next();
+        if (this.is(isObject ? Token.CloseBrace : Token.CloseBracket)) {
+          this.closeSkipped();
+          depth--;
+        } else {
+          if (isObject) isType = this.skippedProperty(wantType && depth === 1);
+          continue;
+        }
+      } else {
+        if (token !== Token.String && token !== Token.Number && token !== Token.Null && token !== Token.True && token !== Token.False) throw SYNTAX_ERROR;
+        this.lastEnd = this.pos;
+        this.next();
+      }
+      // 2. Close containers and move to the next value.
+      for (;;) {
+        if (depth === 0) return;
+        const isObject = kinds[depth - 1];
+        const close = isObject ? Token.CloseBrace : Token.CloseBracket;
+        if (this.token === Token.Comma) {
+          this.next();
+          if (this.is(close)) {
+            this.closeSkipped();
+            depth--;
+            continue;
+          }
+          isType = isObject ? this.skippedProperty(wantType && depth === 1) : false;
+          break;
+        }
+        if (this.token !== close) throw SYNTAX_ERROR;
+        this.closeSkipped();
+        depth--;
+      }
+    }
+  }
+
+  /** At a property name in a skipped object: reads it and its colon; true when it is `type` and `isResource`. */
+  private skippedProperty(isResource: boolean): boolean {
+    if (!this.is(Token.String)) throw SYNTAX_ERROR;
+    const isType = isResource && this.skippedKey() === 'type';
+    this.next();
+    if (!this.is(Token.Colon)) throw SYNTAX_ERROR;
+    this.next();
+    return isType;
+  }
+
+  private closeSkipped(): void {
     this.lastEnd = this.pos;
     this.next();
   }
@@ -525,12 +597,13 @@ class Reader {
   /** A member of the root `resources`: checked first, built only when it may matter. */
   private resourceMember(parent: Node | undefined): void {
     const start = this.tokenOffset;
-    this.skippedType = '';
-    this.value(undefined, false, false);
-    const type = this.skippedType;
+    this.skippedType = undefined;
+    this.skipValue(true);
+    const type = this.skippedType as string | undefined; // set by skipValue
     this.skippedType = undefined;
     const end = this.lastEnd;
-    if (this.filter === 'relevant' && (type.startsWith('[') || this.hasMarker(start, end))) {
+    // A resource without a string type, or whose type is an expression, may be anything.
+    if (this.filter === 'relevant' && (type === undefined || type.startsWith('[') || this.hasMarker(start, end))) {
       // Read it again, this time building it. It has been checked, so it cannot fail, and it
       // ends by scanning the same token that follows it, so the scanner is where it was.
       this.pos = start;
@@ -545,7 +618,7 @@ class Reader {
   private skip(parent: Node | undefined): void {
     const start = this.tokenOffset;
     const type = this.token === Token.OpenBrace ? 'object' : 'array';
-    this.value(undefined, false, false);
+    this.skipValue(false);
     parent!.children!.push({ type, offset: start, length: this.lastEnd - start, parent, [SKIPPED]: true } as Node);
   }
 
