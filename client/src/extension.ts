@@ -9,6 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerStaleEditGuard } from './stale-edit-guard';
 import { registerWorkspaceTrust } from './workspace-trust';
 
 /** Runs "Turn off <code> in settings"; the server offers that action to clients that announce it. */
@@ -61,6 +62,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   context.subscriptions.push(commands.registerCommand(TURN_OFF_RULE_COMMAND, turnOffRule));
   client = new LanguageClient('sfManagedIdentity', 'Service Fabric Managed Identity', serverOptions, clientOptions);
   restarts = client.createDefaultErrorHandler();
+  registerStaleEditGuard(context, client);
   registerWorkspaceTrust(context, client);
   const started = client;
   context.subscriptions.push(
