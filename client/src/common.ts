@@ -7,6 +7,8 @@ import {
   type ErrorHandler,
   type LanguageClientOptions,
 } from 'vscode-languageclient';
+import { registerStaleEditGuard } from './stale-edit-guard';
+import { registerWorkspaceTrust } from './workspace-trust';
 
 // What the desktop client (extension.ts, a Node server process) and the browser client
 // (browser-extension.ts, a web worker server) share: options, middleware, commands, crash notices.
@@ -66,6 +68,8 @@ export async function startClient(
   context.subscriptions.push(commands.registerCommand(TURN_OFF_RULE_COMMAND, turnOffRule));
   client = createClient('sfManagedIdentity', 'Service Fabric Managed Identity', clientOptions);
   restarts = client.createDefaultErrorHandler();
+  registerStaleEditGuard(context, client);
+  registerWorkspaceTrust(context, client);
   const started = client;
   context.subscriptions.push(
     workspace.onDidChangeConfiguration((event) => {

@@ -107,6 +107,8 @@ export class ClientWorkspaceHost implements ServerWorkspaceHost {
   }
 
   private inside(uri: string): boolean {
+    // Restricted Mode: nothing is asked of the client until the workspace is trusted.
+    if (!this.context.trusted()) return false;
     const target = normalizeUri(uri);
     if (/\/\.\.?(\/|$)/.test(target)) return false;
     return this.context.folderUris.some((folder) => {

@@ -17,6 +17,11 @@ export interface WorkspaceHostContext {
    * client): call it when files may read differently now, to have the documents analysed again.
    */
   filesArrived(): void;
+  /**
+   * Whether the workspace is trusted (see `lsp/trust.ts`), asked at each read. While it answers
+   * false, the host reads no file and lists no folder: Restricted Mode.
+   */
+  trusted(): boolean;
 }
 
 /** The workspace host a server uses, with what the server tells it of changes. */

@@ -14,6 +14,7 @@ const nodeHostAdapter: HostAdapter = {
       openDocument: context.openDocument,
       openDocuments: context.openDocuments,
       parameterFileMapping: () => mappingFromSetting(context.parameterFilesSetting(), folders),
+      trusted: context.trusted,
     });
   },
   byteLength: (text) => Buffer.byteLength(text, 'utf8'),

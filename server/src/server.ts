@@ -21,6 +21,7 @@ import { toDiagnostics } from './lsp/diagnostics';
 import type { HostAdapter, ServerWorkspaceHost } from './host-adapter';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
+import { WorkspaceTrust } from './lsp/trust';
 
 /** What the Node server and the browser server each give: see host-adapter.ts. */
 export type ServerOptions = HostAdapter;
@@ -54,6 +55,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let folderUris: string[] = [];
   let workspaceFoldersSupport = false;
   let parameterFilesSetting: unknown;
+  /** Restricted Mode: no file on disk is read until the client says the workspace is trusted. */
+  const trust = new WorkspaceTrust();
   let host = createHost();
 
   function createHost(): ServerWorkspaceHost {
@@ -64,6 +67,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         openDocuments: () => documents.keys(),
         parameterFilesSetting: () => parameterFilesSetting,
         filesArrived: () => invalidate('everything'),
+        trusted: () => trust.trusted,
       },
       connection,
     );
@@ -173,6 +177,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     settings = new DocumentSettings(connection, configurationSupport);
     const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
     turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
+    trust.initialize(params.initializationOptions);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -350,6 +355,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       connection.console.error(`Could not run ${command} for ${uri}: ${String(error)}`);
     }
   });
+
+  // Trusted now: parameter files and linked templates may be read; analyse everything again.
+  trust.onTrusted(() => invalidate('everything'));
+  trust.listen(connection);
 
   documents.listen(connection);
 }

@@ -63,6 +63,13 @@ function startCodeServer({ extensionsDir, scratch = mkdtempSync(join(tmpdir(), '
   const entry = ensureCodeServer();
   const home = join(scratch, 'home');
   for (const dir of ['home', 'config', 'data', 'state', 'cache', 'tmp', 'user-data']) mkdirSync(join(scratch, dir), { recursive: true });
+  // No welcome page or walkthrough: code-server's "Setup VS Code Web" walkthrough otherwise
+  // opens over the test's editor now and then and takes the keyboard focus.
+  mkdirSync(join(scratch, 'user-data', 'User'), { recursive: true });
+  writeFileSync(
+    join(scratch, 'user-data', 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'workbench.tips.enabled': false }, null, 2),
+  );
   const extensions = extensionsDir || join(scratch, 'extensions');
   mkdirSync(extensions, { recursive: true });
   const env = {

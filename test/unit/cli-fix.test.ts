@@ -158,6 +158,19 @@ describe('command line: --fix', () => {
     assert.ok(readFileSync(join(folder, 'template.json')).equals(broken));
   });
 
+  it('neither crashes on nor rewrites a UTF-16 big-endian file cut in the middle of a character', () => {
+    // An odd number of bytes after the FE FF byte order mark: the last byte has no partner.
+    const whole = utf16be(readExample('sf-version-too-low.json'));
+    const cut = whole.subarray(0, whole.length - 1);
+    const folder = folderWith({ 'template.json': cut });
+    const analysed = run(folder, 'template.json');
+    assert.doesNotMatch(analysed.stderr, /RangeError|at .*\.js:\d+/);
+    assert.match(analysed.stdout, /template\.json:\d+:\d+ error sf-version-too-low/);
+    const fixed = run(folder, '--fix', 'template.json');
+    assert.equal(fixed.status, 2);
+    assert.ok(readFileSync(join(folder, 'template.json')).equals(cut));
+  });
+
   it('writes the fixed file as JSON output and SARIF would then describe it', () => {
     const folder = folderWith({ 'template.json': readExample('sf-version-too-low.json') });
     const { status, stdout } = run(folder, '--fix', '--format', 'json', 'template.json');

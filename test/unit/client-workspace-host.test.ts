@@ -17,7 +17,7 @@ interface Fake {
   open: Map<string, string>;
 }
 
-function fake(files: Record<string, string>, options: { folders?: string[]; setting?: unknown; failing?: boolean; maxCached?: number } = {}): Fake {
+function fake(files: Record<string, string>, options: { folders?: string[]; setting?: unknown; failing?: boolean; trusted?: () => boolean; maxCached?: number } = {}): Fake {
   const asked: string[] = [];
   let arrivals = 0;
   let inFlight: Promise<unknown>[] = [];
@@ -45,6 +45,7 @@ function fake(files: Record<string, string>, options: { folders?: string[]; sett
     openDocuments: () => [...open.keys()],
     parameterFilesSetting: () => options.setting,
     filesArrived: () => arrivals++,
+    trusted: options.trusted ?? (() => true),
   };
   return {
     host: new ClientWorkspaceHost(context, source, options.maxCached),
@@ -99,6 +100,20 @@ describe('the browser server reads files through the client', () => {
     await f.settled();
     assert.deepEqual(f.asked, []);
     assert.equal(f.arrivals(), 0);
+  });
+
+  it('asks the client for nothing in Restricted Mode, and for the file once the workspace is trusted', async () => {
+    let trusted = false;
+    const f = fake({ [`${FOLDER}/a.json`]: '{}' }, { trusted: () => trusted });
+    assert.equal(f.host.readFile(`${FOLDER}/a.json`), undefined);
+    assert.deepEqual(f.host.listDirectory(FOLDER), []);
+    await f.settled();
+    assert.deepEqual(f.asked, []);
+    trusted = true;
+    assert.equal(f.host.readFile(`${FOLDER}/a.json`), undefined);
+    await f.settled();
+    assert.deepEqual(f.asked, [`readFile ${FOLDER}/a.json`]);
+    assert.equal(f.host.readFile(`${FOLDER}/a.json`), '{}');
   });
 
   it('an open document wins and is not asked for; it is listed in its folder before it is saved', async () => {

@@ -1,19 +1,11 @@
-/** How a file's text is stored, so that `--fix` writes it back exactly as it was read. */
-export type FileEncoding = 'utf8' | 'utf8bom' | 'utf16le' | 'utf16be';
+import { decodeWithEncoding, type FileEncoding } from '../text-decoding';
+
+export type { FileEncoding };
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /** Decodes a file as VS Code does: UTF-8 with or without a BOM, UTF-16 with a BOM. */
-export function decodeFile(bytes: Buffer): { text: string; encoding: FileEncoding } {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf8bom' };
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: bytes.subarray(2).toString('utf16le'), encoding: 'utf16le' };
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
-    const swapped = Buffer.from(bytes.subarray(2));
-    swapped.swap16();
-    return { text: swapped.toString('utf16le'), encoding: 'utf16be' };
-  }
-  return { text: bytes.toString('utf8'), encoding: 'utf8' };
-}
+export const decodeFile = decodeWithEncoding;
 
 /** The bytes of `text` in `encoding`, with the same byte order mark the file had. */
 export function encodeFile(text: string, encoding: FileEncoding): Buffer {
