@@ -14,7 +14,7 @@ const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
 export async function activate(context: ExtensionContext): Promise<Api> {
   const serverMain = Uri.joinPath(context.extensionUri, 'dist', 'web', 'server.js');
-  return startClient(context, (id, name, options) => new LanguageClient(id, name, options, new Worker(serverMain.toString(true))), {
+  const { api } = await startClient(context, (id, name, options) => new LanguageClient(id, name, options, new Worker(serverMain.toString(true))), {
     // The rule pages ship inside the extension; the worker links the diagnostics to them.
     initializationOptions: { extensionUri: context.extensionUri.toString(true) },
     beforeStart: (client) => {
@@ -22,6 +22,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
       client.onRequest('sfManagedIdentity/readDirectory', ({ uri }: { uri: string }) => readDirectory(uri));
     },
   });
+  return api;
 }
 
 export async function deactivate(): Promise<void> {

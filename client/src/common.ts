@@ -37,7 +37,7 @@ export async function startClient(
   context: ExtensionContext,
   createClient: ClientFactory,
   host: { initializationOptions?: Record<string, unknown>; beforeStart?: (client: BaseLanguageClient) => void } = {},
-): Promise<Api> {
+): Promise<{ api: Api; client: BaseLanguageClient }> {
   const crashNotices: string[] = [];
   // vscode-languageclient restarts a crashed server (up to 4 times in 3 minutes); say so once
   // per crash in the output channel, so that a user who sees diagnostics flicker knows why.
@@ -82,7 +82,7 @@ export async function startClient(
   );
   host.beforeStart?.(client);
   await client.start();
-  return { crashNotices };
+  return { api: { crashNotices }, client: started };
 }
 
 /**

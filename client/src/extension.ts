@@ -14,8 +14,9 @@ export async function activate(context: ExtensionContext): Promise<Api> {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const api = await startClient(context, (id, name, clientOptions) => new LanguageClient(id, name, serverOptions, clientOptions));
-  return api;
+  const started = await startClient(context, (id, name, clientOptions) => new LanguageClient(id, name, serverOptions, clientOptions));
+  // Features register here with the started client: registerFeature(context, started.client).
+  return started.api;
 }
 
 export async function deactivate(): Promise<void> {

@@ -14,8 +14,14 @@ export interface FileSource {
   readDirectory(uri: string): Promise<string[] | null | undefined>;
 }
 
-/** Enough for the folders of the open templates; beyond it the cache starts over. */
-const MAX_CACHED = 500;
+/** Enough for the folders of the open templates; beyond it the oldest answers are dropped. */
+const MAX_CACHED = 2000;
+/**
+ * How often one file or folder is asked for between two changes of it. An analysis that needs
+ * more files than the cache holds would otherwise ask for the dropped ones, be analysed again,
+ * and ask again, for ever; past this, a dropped file reads as missing until it changes.
+ */
+const MAX_ASKS = 3;
 
 export function connectionFileSource(connection: Connection): FileSource {
   return {
@@ -36,11 +42,13 @@ export class ClientWorkspaceHost implements ServerWorkspaceHost {
   private readonly files = new Map<string, string | undefined>();
   private readonly listings = new Map<string, string[]>();
   private readonly asked = new Set<string>();
+  private readonly askCounts = new Map<string, number>();
   private arrivalScheduled = false;
 
   constructor(
     private readonly context: WorkspaceHostContext,
     private readonly source: FileSource,
+    private readonly maxCached = MAX_CACHED,
   ) {}
 
   readFile(uri: string): string | undefined {
@@ -90,9 +98,12 @@ export class ClientWorkspaceHost implements ServerWorkspaceHost {
 
   fileChanged(uri: string): void {
     const key = normalizeUri(uri);
+    const folder = normalizeUri(dirnameUri(uri));
     this.files.delete(key);
     // Created or deleted: the folder's listing is stale too.
-    this.listings.delete(normalizeUri(dirnameUri(uri)));
+    this.listings.delete(folder);
+    this.askCounts.delete(`file ${key}`);
+    this.askCounts.delete(`folder ${folder}`);
   }
 
   private inside(uri: string): boolean {
@@ -108,6 +119,10 @@ export class ClientWorkspaceHost implements ServerWorkspaceHost {
 
   private ask(what: string, request: () => Promise<void>): void {
     if (this.asked.has(what)) return;
+    const count = this.askCounts.get(what) ?? 0;
+    if (count >= MAX_ASKS) return;
+    if (this.askCounts.size >= 10 * this.maxCached) this.askCounts.clear();
+    this.askCounts.set(what, count + 1);
     this.asked.add(what);
     void request().finally(() => {
       this.asked.delete(what);
@@ -116,7 +131,9 @@ export class ClientWorkspaceHost implements ServerWorkspaceHost {
   }
 
   private remember<T>(map: Map<string, T>, key: string, value: T): void {
-    if (map.size >= MAX_CACHED) map.clear();
+    map.delete(key);
+    // Maps keep insertion order: the first key is the oldest answer.
+    if (map.size >= this.maxCached) map.delete(map.keys().next().value as string);
     map.set(key, value);
   }
 

@@ -17,7 +17,7 @@ interface Fake {
   open: Map<string, string>;
 }
 
-function fake(files: Record<string, string>, options: { folders?: string[]; setting?: unknown; failing?: boolean; trusted?: () => boolean } = {}): Fake {
+function fake(files: Record<string, string>, options: { folders?: string[]; setting?: unknown; failing?: boolean; trusted?: () => boolean; maxCached?: number } = {}): Fake {
   const asked: string[] = [];
   let arrivals = 0;
   let inFlight: Promise<unknown>[] = [];
@@ -48,7 +48,7 @@ function fake(files: Record<string, string>, options: { folders?: string[]; sett
     trusted: options.trusted ?? (() => true),
   };
   return {
-    host: new ClientWorkspaceHost(context, source),
+    host: new ClientWorkspaceHost(context, source, options.maxCached),
     asked,
     arrivals: () => arrivals,
     open,

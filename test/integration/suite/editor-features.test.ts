@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { readText } from './workspace';
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -14,7 +14,7 @@ function workspaceFile(name: string): vscode.Uri {
  * its diagnostics for it, so that it knows the document.
  */
 async function scratch(example: string): Promise<vscode.TextDocument> {
-  const content = readFileSync(workspaceFile(`${example}.json`).fsPath, 'utf8');
+  const content = await readText(workspaceFile(`${example}.json`));
   const document = await vscode.workspace.openTextDocument({ language: 'json', content });
   const analysed = new Promise<void>((resolve) => {
     const check = () => {
@@ -78,6 +78,6 @@ describe('in VS Code: hovers, completions and the code lens', () => {
     });
     await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
     await changed;
-    assert.equal(document.getText(), readFileSync(workspaceFile('sf-mits-missing.fixed.json').fsPath, 'utf8'));
+    assert.equal(document.getText(), await readText(workspaceFile('sf-mits-missing.fixed.json')));
   });
 });

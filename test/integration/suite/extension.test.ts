@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { applyAction } from './apply-action';
+import { readText } from './workspace';
 
 /** The workspace is a copy of examples/, so the hand-written *.fixed.json files are there too. */
 function workspaceFile(name: string): vscode.Uri {
@@ -68,7 +68,7 @@ describe('in VS Code', () => {
       assert.ok(await applyAction(preferred));
 
       await diagnosticsWhen(uri, (d) => !d.some((x) => codeOf(x) === file));
-      assert.equal(document.getText(), readFileSync(workspaceFile(`${file}.fixed.json`).fsPath, 'utf8'));
+      assert.equal(document.getText(), await readText(workspaceFile(`${file}.fixed.json`)));
     });
   }
 
@@ -104,41 +104,4 @@ describe('in VS Code', () => {
     assert.deepEqual((await diagnosticsWhen(probe, (d) => d.length > 0)).map(codeOf), ['sf-force-restart-on']);
     assert.deepEqual(ours(document.uri), []);
   });
-
-  it('restarts a crashed server and says so once in its output channel', async () => {
-    const extension = vscode.extensions.getExtension<{ crashNotices: string[] }>('sf-managed-identity.sf-managed-identity');
-    assert.ok(extension?.isActive);
-    const before = serverPids();
-    assert.equal(before.length, 1, 'one language server runs as a child of the extension host');
-    process.kill(before[0], 'SIGKILL');
-
-    // A template opened after the crash gets its diagnostics from the restarted server.
-    const content = JSON.stringify({
-      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-      resources: [{ type: 'Microsoft.ServiceFabric/clusters', apiVersion: '2021-06-01', name: 'c', properties: { fabricSettings: [] } }],
-    });
-    const document = await vscode.workspace.openTextDocument({ language: 'json', content });
-    await vscode.window.showTextDocument(document);
-    assert.deepEqual((await diagnosticsWhen(document.uri, (d) => d.length > 0)).map(codeOf), ['sf-mits-missing']);
-    assert.deepEqual(extension.exports.crashNotices, ['The Service Fabric Managed Identity server stopped unexpectedly and was restarted.']);
-    const after = serverPids();
-    assert.equal(after.length, 1);
-    assert.notEqual(after[0], before[0]);
-  });
 });
-
-/** The language servers started by this extension host: its children running dist/server.js. */
-function serverPids(): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/server.js');
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
-}

@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+
+// Desktop only: the language server is a Node process, a child of the extension host, which this
+// test kills. The web suite (npm run test:web) runs every other file of this folder.
+
+function codeOf(diagnostic: vscode.Diagnostic): string {
+  const code = diagnostic.code;
+  return typeof code === 'object' ? String(code.value) : String(code);
+}
+
+function diagnosticsWhen(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const current = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sf-managed-identity');
+      if (!predicate(current)) return;
+      subscription.dispose();
+      resolve(current);
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((changed) => changed.toString() === uri.toString())) check();
+    });
+    check();
+  });
+}
+
+describe('in VS Code on the desktop', () => {
+  it('restarts a crashed server and says so once in its output channel', async () => {
+    const extension = vscode.extensions.getExtension<{ crashNotices: string[] }>('sf-managed-identity.sf-managed-identity');
+    assert.ok(extension);
+    // This file may run first: the extension starts on the first JSON document, or here.
+    await extension.activate();
+    const before = serverPids();
+    assert.equal(before.length, 1, 'one language server runs as a child of the extension host');
+    process.kill(before[0], 'SIGKILL');
+
+    // A template opened after the crash gets its diagnostics from the restarted server.
+    const content = JSON.stringify({
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      resources: [{ type: 'Microsoft.ServiceFabric/clusters', apiVersion: '2021-06-01', name: 'c', properties: { fabricSettings: [] } }],
+    });
+    const document = await vscode.workspace.openTextDocument({ language: 'json', content });
+    await vscode.window.showTextDocument(document);
+    assert.deepEqual((await diagnosticsWhen(document.uri, (d) => d.length > 0)).map(codeOf), ['sf-mits-missing']);
+    assert.deepEqual(extension.exports.crashNotices, ['The Service Fabric Managed Identity server stopped unexpectedly and was restarted.']);
+    const after = serverPids();
+    assert.equal(after.length, 1);
+    assert.notEqual(after[0], before[0]);
+  });
+});
+/** The language servers started by this extension host: its children running dist/server.js. */
+function serverPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/server.js');
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
