@@ -21,6 +21,7 @@ import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
 import { mappingFromSetting, NodeWorkspaceHost, pathOf } from './node-workspace-host';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
+import { WorkspaceDiagnostics } from './lsp/workspace-diagnostics';
 
 export interface ServerOptions {
   /** Where each rule's documentation page lives. */
@@ -81,6 +82,24 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let registerConfigurationChanges = false;
   let turnOffCommand = false;
   let settings = new DocumentSettings(connection, false);
+  let workspaceTrusted = true;
+  let workspaceDiagnostics = createWorkspaceDiagnostics();
+
+  /** `sfManagedIdentity.diagnostics.scope` = `workspace`: the unopened templates, pulled or pushed. */
+  function createWorkspaceDiagnostics(): WorkspaceDiagnostics {
+    return new WorkspaceDiagnostics({
+      connection,
+      documents,
+      host: () => host,
+      folders: () => folderUris,
+      settings: () => settings,
+      ruleDocsUri: options.ruleDocsUri,
+      otherDocument,
+      pull: pullDiagnostics,
+      configurationSupport,
+      trusted: () => workspaceTrusted,
+    });
+  }
 
   /** The analysis of a document's current version; bad input never escapes as an exception. */
   function analysisOf(document: TextDocument, maxFileSizeMB: number): AnalysisResult {
@@ -168,6 +187,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
     registerConfigurationChanges = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     settings = new DocumentSettings(connection, configurationSupport);
+    workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
+    workspaceDiagnostics = createWorkspaceDiagnostics();
     const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
     turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
     return {
@@ -181,7 +202,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [ENABLE_COMMAND] },
         ...(pullDiagnostics
-          ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: true, workspaceDiagnostics: false } }
+          ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: true, workspaceDiagnostics: true } }
           : {}),
       },
       serverInfo: { name: 'sf-managed-identity' },
@@ -202,13 +223,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const gone = new Set(removed.map((folder) => folder.uri));
         setFolders([...folderUris.filter((uri) => !gone.has(uri)), ...added.map((folder) => folder.uri)]);
         invalidate('everything');
+        workspaceDiagnostics.foldersChanged();
       });
     }
     // VS Code sends configuration changes only to servers that register for them: the
-    // parameter file mapping of ARM Tools and our own per-rule levels.
+    // parameter file mapping of ARM Tools, our own settings, and files.exclude (workspace scope).
     if (configurationSupport || registerConfigurationChanges) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: [PARAMETER_FILES_SECTION, SECTION] }).catch(() => undefined);
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: [PARAMETER_FILES_SECTION, SECTION, 'files.exclude'] }).catch(() => undefined);
     }
+    void workspaceDiagnostics.configurationChanged();
     if (configurationSupport) void loadParameterFilesSetting().then(() => invalidate('everything'));
     if (watchedFilesDynamic) {
       // Parameter files that are not open change on disk; the server hears of it here.
@@ -221,6 +244,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   // Settings apply at once: read them again and renew every diagnostic, without a reload.
   connection.onDidChangeConfiguration((change) => {
     settings.changed(change.settings);
+    void workspaceDiagnostics.configurationChanged(change.settings);
     // The parameter file mapping may have changed too: analyse again, and renew once.
     void loadParameterFilesSetting().then(() => {
       analyses.clear();
@@ -238,6 +262,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       // Created or deleted: a pairing may have appeared or gone. Changed: who read it is stale.
       invalidate(change.type === FileChangeType.Changed ? change.uri : 'everything');
     }
+    workspaceDiagnostics.filesChanged(changes);
   });
 
   documents.onDidOpen(({ document }) => {
@@ -248,6 +273,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   documents.onDidChangeContent(({ document }) => {
     invalidate(document.uri, document.uri);
+    workspaceDiagnostics.documentChanged(document.uri);
     if (pullDiagnostics) return;
     // TextDocuments reports an opened document's content right after opening it; that version
     // is already published at once and must not wait for the debounce.
@@ -263,6 +289,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     // Back to the file on disk, if there is one, for the documents that paired with it.
     invalidate('everything');
+    workspaceDiagnostics.documentClosed(document.uri);
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -274,9 +301,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const document = documents.get(params.textDocument.uri);
     return {
       kind: DocumentDiagnosticReportKind.Full,
-      items: document ? toDiagnostics(document, await visibleAnalysisOf(document), options.ruleDocsUri, otherDocument) : [],
+      // A closed file, pulled a last time: in workspace scope it keeps what its file on disk shows.
+      items: document ? toDiagnostics(document, await visibleAnalysisOf(document), options.ruleDocsUri, otherDocument) : workspaceDiagnostics.diagnosticsOf(params.textDocument.uri) ?? [],
     };
   });
+
+  connection.languages.diagnostics.onWorkspace((params, token) => workspaceDiagnostics.onWorkspacePull(params, token));
 
   connection.onCodeAction(async (params) => {
     const document = documents.get(params.textDocument.uri);
