@@ -47,6 +47,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Scheduled publishes: the timer, and the document version it was scheduled for. */
   const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; version: number; delay: number }>();
   let pullDiagnostics = false;
+  /** The workspace scope registers its own workspace-diagnostics provider while it is on. */
+  let diagnosticDynamicRegistration = false;
   let refreshSupport = false;
   let versionedEdits = false;
   /** The client asks for a code action's edit when the user picks it (VS Code does). */
@@ -95,7 +97,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       settings: () => settings,
       ruleDocsUri: options.ruleDocsUri,
       otherDocument,
-      pull: pullDiagnostics,
+      pull: pullDiagnostics && diagnosticDynamicRegistration,
       configurationSupport,
       trusted: () => workspaceTrusted,
     });
@@ -177,6 +179,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onInitialize((params): InitializeResult => {
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
+    diagnosticDynamicRegistration = params.capabilities.textDocument?.diagnostic?.dynamicRegistration === true;
     refreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const codeActionCapabilities = params.capabilities.textDocument?.codeAction;
@@ -202,7 +205,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: [ENABLE_COMMAND] },
         ...(pullDiagnostics
-          ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: true, workspaceDiagnostics: true } }
+          ? { diagnosticProvider: { identifier: 'sf-managed-identity', interFileDependencies: true, workspaceDiagnostics: false } }
           : {}),
       },
       serverInfo: { name: 'sf-managed-identity' },
@@ -267,6 +270,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   documents.onDidOpen(({ document }) => {
     if (!pullDiagnostics) schedulePublish(document, 0);
+    workspaceDiagnostics.documentOpened();
     // The open text now wins over the file on disk, and it may be a parameter file or template
     // that another open document pairs with only now (not saved yet).
     invalidate('everything', document.uri);

@@ -92,12 +92,20 @@ describe('workspace scope: the Problems panel covers unopened templates', functi
     beforeEach(async () => {
       ({ client, progress, logs } = startClient());
       const result = await client.initialize(PULL_CLIENT, [{ uri: rootUri, name: 'ws' }]);
-      assert.equal((result.capabilities.diagnosticProvider as { workspaceDiagnostics: boolean }).workspaceDiagnostics, true);
+      // The per-document provider stays as it is; the workspace scope registers its own.
+      assert.equal((result.capabilities.diagnosticProvider as { workspaceDiagnostics: boolean }).workspaceDiagnostics, false);
     });
     afterEach(() => client.dispose());
 
     it('reports every template of the folder, as the CLI does, with no file open; skips node_modules and files.exclude', async () => {
       const report = await pullWorkspace(client);
+      const registered = client.registrations.find((r) => r.method === 'textDocument/diagnostic');
+      assert.deepEqual(registered?.registerOptions, {
+        documentSelector: [{ language: 'sf-managed-identity-workspace-only' }],
+        identifier: 'sf-managed-identity-workspace',
+        interFileDependencies: false,
+        workspaceDiagnostics: true,
+      });
       const full = report.items.filter((item): item is WorkspaceDocumentDiagnosticReport & { items: Diagnostic[] } => item.kind === 'full');
       assert.equal(full.length, report.items.length, 'the first pull has everything in full');
       const withFindings = full.filter((item) => item.items.length > 0);

@@ -1,5 +1,7 @@
 import {
   DocumentDiagnosticReportKind,
+  DocumentDiagnosticRequest,
+  type Disposable,
   FileChangeType,
   type CancellationToken,
   type Connection,
@@ -19,6 +21,8 @@ import { SECTION, type DocumentSettings } from './settings';
 /** `sfManagedIdentity.diagnostics.scope`: which files the Problems panel covers. */
 export type DiagnosticsScope = 'openFiles' | 'workspace';
 export const SCOPE_SETTING = 'sfManagedIdentity.diagnostics.scope';
+/** The identifier of the workspace-diagnostics provider the workspace scope registers. */
+export const WORKSPACE_PROVIDER = 'sf-managed-identity-workspace';
 /** Files created, deleted or renamed come in bursts (a checkout, a folder copied): one scan after the burst. */
 const RESCAN_DELAY_MS = 300;
 /** An open document's edits reach the unopened templates that read it after this pause. */
@@ -36,7 +40,11 @@ export interface WorkspaceDiagnosticsOptions {
   settings: () => DocumentSettings;
   ruleDocsUri: RuleDocsUri;
   otherDocument: OtherDocument;
-  /** The client pulls diagnostics (`workspace/diagnostic`); otherwise they are pushed. */
+  /**
+   * The client pulls diagnostics and lets the server register a provider: while the scope is
+   * `workspace`, a second provider with `workspaceDiagnostics` is registered, so that the client
+   * asks `workspace/diagnostic`; otherwise the diagnostics of unopened files are pushed.
+   */
   pull: boolean;
   /** The client answers `workspace/configuration`. */
   configurationSupport: boolean;
@@ -77,6 +85,8 @@ export class WorkspaceDiagnostics {
   private nextResultId = 0;
   private readonly waiters = new Set<() => void>();
   private cappedShown = false;
+  /** The registration of the workspace-diagnostics provider, while the scope is `workspace`. */
+  private registration: Promise<Disposable | undefined> | undefined;
   /** For tests and the log: the last completed scan. */
   lastScan: { files: number; analysed: number; ms: number; capped: boolean } | undefined;
 
@@ -112,8 +122,39 @@ export class WorkspaceDiagnostics {
     }
     this.excludes = excludes;
     this.scope = scope === 'workspace' ? 'workspace' : 'openFiles';
-    if (this.scope === 'workspace' && this.options.trusted()) this.scheduleScan(0);
-    else this.clear();
+    if (this.scope === 'workspace' && this.options.trusted()) {
+      this.register();
+      this.scheduleScan(0);
+    } else {
+      this.clear();
+      this.unregister();
+    }
+  }
+
+  /**
+   * A provider of its own, only for `workspace/diagnostic` (its document selector matches no
+   * document): the client keeps its diagnostics apart from the per-document ones, asks for them
+   * only while it is registered, and drops them all when it is unregistered.
+   */
+  private register(): void {
+    if (!this.options.pull || this.registration !== undefined) return;
+    this.registration = this.options.connection.client
+      .register(DocumentDiagnosticRequest.type, {
+        documentSelector: [{ language: 'sf-managed-identity-workspace-only' }],
+        identifier: WORKSPACE_PROVIDER,
+        interFileDependencies: false,
+        workspaceDiagnostics: true,
+      })
+      .catch((error: unknown) => {
+        this.options.connection.console.error(`Could not register workspace diagnostics: ${String(error)}`);
+        return undefined;
+      });
+  }
+
+  private unregister(): void {
+    const registration = this.registration;
+    this.registration = undefined;
+    void registration?.then((disposable) => disposable?.dispose());
   }
 
   /** The workspace folders changed: scan them. */
@@ -307,6 +348,11 @@ export class WorkspaceDiagnostics {
     }, DEPENDENTS_DELAY_MS);
   }
 
+  /** A document was opened: a pull that reported it from disk reports it empty (its editor's diagnostics take over). */
+  documentOpened(): void {
+    if (this.options.pull && this.scope === 'workspace') this.notify();
+  }
+
   /** A document was closed: its file on disk is shown again (it may differ from the unsaved text). */
   documentClosed(uri: string): void {
     if (this.scope !== 'workspace' || this.index === undefined) return;
@@ -388,7 +434,8 @@ export class WorkspaceDiagnostics {
       }
     }
     for (const [key, { uri }] of known) {
-      if (this.entries.has(key) || open.has(key)) continue;
+      // An open file has its own, per-document diagnostics: the workspace's copy is cleared.
+      if (this.entries.has(key) && !open.has(key)) continue;
       // No result id: the client forgets the file instead of asking about it again.
       changed = true;
       items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, items: [] });
