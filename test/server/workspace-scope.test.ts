@@ -170,6 +170,17 @@ describe('workspace scope: the Problems panel covers unopened templates', functi
       assert.ok(afterScope.items.every((item) => item.kind === 'full' && item.items.length === 0 && item.resultId === undefined));
     });
 
+    it('a file opened in an editor is cleared from the workspace report: its own diagnostics take over', async () => {
+      const first = await pullWorkspace(client);
+      const target = first.items.find((item) => item.kind === 'full' && item.items.length > 0)!;
+      const held = pullWorkspace(client, resultIds(first.items));
+      await client.open(target.uri, FORCE_RESTART);
+      const report = await held;
+      assert.deepEqual(report.items.filter((item) => item.kind === 'full'), [{ kind: 'full', uri: target.uri, version: null, items: [] }]);
+      const open = await client.connection.sendRequest<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri: target.uri } });
+      assert.deepEqual(summary(open.items), ['sf-force-restart-on@23']);
+    });
+
     it('a closed file keeps what its file on disk shows: a last document pull answers from the workspace', async () => {
       await pullWorkspace(client);
       const uri = inWorkspace('a/Azure-Samples__service-fabric-cluster-templates__5-VM-Windows-1-NodeTypes-Secure__AzureDeploy.json');
