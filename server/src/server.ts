@@ -17,16 +17,15 @@ import { codeActions, fixDataUri, resolveCodeAction } from './lsp/code-actions';
 import { toCompletionItems } from './lsp/completion';
 import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
 import { toHover } from './lsp/hover';
-import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
-import { mappingFromSetting, NodeWorkspaceHost, pathOf } from './node-workspace-host';
+import { toDiagnostics } from './lsp/diagnostics';
+import type { HostAdapter, ServerWorkspaceHost } from './host-adapter';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
+import { WorkspaceTrust } from './lsp/trust';
 import { WorkspaceDiagnostics } from './lsp/workspace-diagnostics';
 
-export interface ServerOptions {
-  /** Where each rule's documentation page lives. */
-  ruleDocsUri: RuleDocsUri;
-}
+/** What the Node server and the browser server each give: see host-adapter.ts. */
+export type ServerOptions = HostAdapter;
 
 /** How long push diagnostics wait for typing to pause. */
 const PUSH_DEBOUNCE_MS = 150;
@@ -40,6 +39,7 @@ const PARAMETER_FILES_SECTION = 'azureResourceManagerTools';
  * Wires the analysis to a connection: documents, capabilities and handlers, nothing more.
  * Diagnostics are pulled by clients that support it and pushed to the others. A template and
  * its parameter file depend on each other: when one changes, the other is analysed again.
+ * It imports no Node module: the adapter gives it the workspace host and the rest.
  */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
@@ -55,19 +55,25 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let resolveEdits = false;
   let configurationSupport = false;
   let watchedFilesDynamic = false;
-  let folders: string[] = [];
   let folderUris: string[] = [];
   let workspaceFoldersSupport = false;
   let parameterFilesSetting: unknown;
+  /** Restricted Mode: no file on disk is read until the client says the workspace is trusted. */
+  const trust = new WorkspaceTrust();
   let host = createHost();
 
-  function createHost(): NodeWorkspaceHost {
-    return new NodeWorkspaceHost({
-      roots: folders,
-      openDocument: (uri) => openDocument(uri)?.getText(),
-      openDocuments: () => documents.keys(),
-      parameterFileMapping: () => mappingFromSetting(parameterFilesSetting, folders),
-    });
+  function createHost(): ServerWorkspaceHost {
+    return options.createWorkspaceHost(
+      {
+        folderUris,
+        openDocument: (uri) => openDocument(uri)?.getText(),
+        openDocuments: () => documents.keys(),
+        parameterFilesSetting: () => parameterFilesSetting,
+        filesArrived: () => invalidate('everything'),
+        trusted: () => trust.trusted,
+      },
+      connection,
+    );
   }
 
   function openDocument(uri: string): TextDocument | undefined {
@@ -84,7 +90,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let registerConfigurationChanges = false;
   let turnOffCommand = false;
   let settings = new DocumentSettings(connection, false);
-  let workspaceTrusted = true;
   let workspaceDiagnostics = createWorkspaceDiagnostics();
 
   /** `sfManagedIdentity.diagnostics.scope` = `workspace`: the unopened templates, pulled or pushed. */
@@ -99,7 +104,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       otherDocument,
       pull: pullDiagnostics && diagnosticDynamicRegistration,
       configurationSupport,
-      trusted: () => workspaceTrusted,
+      trusted: () => trust.trusted,
+      byteLength: options.byteLength,
     });
   }
 
@@ -112,7 +118,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (cached?.version === document.version && cached.text === text && cached.maxFileSizeMB === maxFileSizeMB) return cached.result;
     let result: AnalysisResult;
     try {
-      result = checkSize(text, Buffer.byteLength(text, 'utf8'), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeDocument(text, { uri: document.uri, host });
+      result = checkSize(text, options.byteLength(text), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeDocument(text, { uri: document.uri, host });
     } catch (error) {
       connection.console.error(`Could not analyse ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       result = NOT_ANALYSED;
@@ -178,6 +184,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   connection.onInitialize((params): InitializeResult => {
+    options.initialize?.(params);
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     diagnosticDynamicRegistration = params.capabilities.textDocument?.diagnostic?.dynamicRegistration === true;
     refreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
@@ -190,10 +197,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
     registerConfigurationChanges = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     settings = new DocumentSettings(connection, configurationSupport);
-    workspaceTrusted = (params.initializationOptions as { workspaceTrusted?: unknown } | undefined)?.workspaceTrusted !== false;
     workspaceDiagnostics = createWorkspaceDiagnostics();
     const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
     turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
+    trust.initialize(params.initializationOptions);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -215,7 +222,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Parameter files and linked templates are only read inside these folders. */
   function setFolders(uris: string[]): void {
     folderUris = uris;
-    folders = uris.map(pathOf).filter((path): path is string => path !== undefined);
     host = createHost();
   }
 
@@ -262,6 +268,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
     for (const change of changes) {
+      host.fileChanged?.(change.uri);
       // Created or deleted: a pairing may have appeared or gone. Changed: who read it is stale.
       invalidate(change.type === FileChangeType.Changed ? change.uri : 'everything');
     }
@@ -300,7 +307,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     // Let edits and cancellations that have already arrived go first: a pull that a newer edit
     // made stale is then cancelled (by the client) before it analyses old text, and any other
     // pull is answered from the newest version.
-    await new Promise((resolve) => setImmediate(resolve));
+    await options.yieldToEvents();
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'A newer edit made this request stale.');
     const document = documents.get(params.textDocument.uri);
     return {
@@ -381,6 +388,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       connection.console.error(`Could not run ${command} for ${uri}: ${String(error)}`);
     }
   });
+
+  // Trusted now: parameter files and linked templates may be read; analyse everything again.
+  trust.onTrusted(() => invalidate('everything'));
+  trust.onTrusted(() => workspaceDiagnostics.trustGranted());
+  trust.listen(connection);
 
   documents.listen(connection);
 }

@@ -150,7 +150,8 @@ export function isCandidate(uri: string, roots: readonly string[], exclude?: Rea
   return false;
 }
 
-const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** setTimeout, not setImmediate: the browser server has no setImmediate. */
+const yieldTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * Walks the workspace folders through the host, breadth first, and returns the candidate

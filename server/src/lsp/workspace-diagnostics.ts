@@ -50,6 +50,8 @@ export interface WorkspaceDiagnosticsOptions {
   configurationSupport: boolean;
   /** False in Restricted Mode: nothing on disk is listed. */
   trusted: () => boolean;
+  /** The UTF-8 size of a text, as the host adapter measures it (Node and the browser differ). */
+  byteLength: (text: string) => number;
 }
 
 /** What the Problems panel shows for one file that is not open. */
@@ -231,7 +233,7 @@ export class WorkspaceDiagnostics {
       let analysed = 0;
       for (let i = 0; i < index.files.length; i++) {
         if (i % FILES_PER_TURN === 0) {
-          await new Promise((resolve) => setImmediate(resolve));
+          await new Promise((resolve) => setTimeout(resolve, 0));
           if (cancelled()) return;
           progress?.report(Math.floor((i * 100) / index.files.length), `${i}/${index.files.length} files`);
         }
@@ -268,7 +270,7 @@ export class WorkspaceDiagnostics {
     let dependencies: string[] = [];
     let isTemplate = false;
     try {
-      const result = checkSize(text, Buffer.byteLength(text, 'utf8'), maxFileSizeMB, 'sfManagedIdentity.maxFileSizeMB') ?? analyzeDocument(text, { uri, host });
+      const result = checkSize(text, this.options.byteLength(text), maxFileSizeMB, 'sfManagedIdentity.maxFileSizeMB') ?? analyzeDocument(text, { uri, host });
       isTemplate = result.isTemplate || result.problem !== undefined;
       dependencies = result.dependencies ?? [];
       const visible = result.findings.length === 0 ? result : { ...result, findings: applyRuleLevels(suppressFindings(text, result.findings), rules) };
