@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { WorkspaceHost } from './analysis';
+import type { FolderEntryInfo, WorkspaceHost } from './analysis';
 import { decode } from './text-decoding';
 
 /** Parameter files and templates are small; a larger file is not read for them. */
@@ -127,6 +127,43 @@ export class NodeWorkspaceHost implements WorkspaceHost {
     return [...names].sort();
   }
 
+  /**
+   * The files and sub-folders of a folder inside the workspace, for the workspace-wide scan.
+   * A symbolic link to a file counts as a file (readFile still refuses one that leads outside);
+   * a symbolic link to a folder is not followed, so that a walk cannot loop.
+   */
+  listEntries(uri: string): FolderEntryInfo[] {
+    if (this.options.trusted?.() === false) return [];
+    const path = pathOf(uri);
+    const real = path === undefined ? undefined : this.realPathInside(path);
+    if (real === undefined) return [];
+    const entries: FolderEntryInfo[] = [];
+    try {
+      for (const entry of readdirSync(real, { withFileTypes: true })) {
+        if (entry.isDirectory()) entries.push({ name: entry.name, kind: 'folder' });
+        else if (entry.isFile()) entries.push({ name: entry.name, kind: 'file' });
+        else if (entry.isSymbolicLink() && isFile(resolve(real, entry.name))) entries.push({ name: entry.name, kind: 'file' });
+      }
+    } catch {
+      // A folder that cannot be listed has nothing to offer.
+    }
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** The size of a file inside the workspace, in bytes. */
+  fileSize(uri: string): number | undefined {
+    if (this.options.trusted?.() === false) return undefined;
+    const path = pathOf(uri);
+    const real = path === undefined ? undefined : this.realPathInside(path);
+    if (real === undefined) return undefined;
+    try {
+      const stats = statSync(real);
+      return stats.isFile() ? stats.size : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   parameterFileMapping(): ReadonlyArray<{ template: string; parameters: string }> {
     return this.options.parameterFileMapping?.() ?? [];
   }
@@ -152,6 +189,14 @@ export class NodeWorkspaceHost implements WorkspaceHost {
 function contains(root: string, path: string): boolean {
   const rel = relative(root, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function exists(path: string): boolean {

@@ -22,6 +22,7 @@ import type { HostAdapter, ServerWorkspaceHost } from './host-adapter';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
 import { WorkspaceTrust } from './lsp/trust';
+import { WorkspaceDiagnostics } from './lsp/workspace-diagnostics';
 
 /** What the Node server and the browser server each give: see host-adapter.ts. */
 export type ServerOptions = HostAdapter;
@@ -46,6 +47,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Scheduled publishes: the timer, and the document version it was scheduled for. */
   const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; version: number; delay: number }>();
   let pullDiagnostics = false;
+  /** The workspace scope registers its own workspace-diagnostics provider while it is on. */
+  let diagnosticDynamicRegistration = false;
   let refreshSupport = false;
   let versionedEdits = false;
   /** The client asks for a code action's edit when the user picks it (VS Code does). */
@@ -87,6 +90,24 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let registerConfigurationChanges = false;
   let turnOffCommand = false;
   let settings = new DocumentSettings(connection, false);
+  let workspaceDiagnostics = createWorkspaceDiagnostics();
+
+  /** `sfManagedIdentity.diagnostics.scope` = `workspace`: the unopened templates, pulled or pushed. */
+  function createWorkspaceDiagnostics(): WorkspaceDiagnostics {
+    return new WorkspaceDiagnostics({
+      connection,
+      documents,
+      host: () => host,
+      folders: () => folderUris,
+      settings: () => settings,
+      ruleDocsUri: options.ruleDocsUri,
+      otherDocument,
+      pull: pullDiagnostics && diagnosticDynamicRegistration,
+      configurationSupport,
+      trusted: () => trust.trusted,
+      byteLength: options.byteLength,
+    });
+  }
 
   /** The analysis of a document's current version; bad input never escapes as an exception. */
   function analysisOf(document: TextDocument, maxFileSizeMB: number): AnalysisResult {
@@ -165,6 +186,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onInitialize((params): InitializeResult => {
     options.initialize?.(params);
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
+    diagnosticDynamicRegistration = params.capabilities.textDocument?.diagnostic?.dynamicRegistration === true;
     refreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const codeActionCapabilities = params.capabilities.textDocument?.codeAction;
@@ -175,6 +197,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     workspaceFoldersSupport = params.capabilities.workspace?.workspaceFolders === true;
     registerConfigurationChanges = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     settings = new DocumentSettings(connection, configurationSupport);
+    workspaceDiagnostics = createWorkspaceDiagnostics();
     const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
     turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
     trust.initialize(params.initializationOptions);
@@ -209,13 +232,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const gone = new Set(removed.map((folder) => folder.uri));
         setFolders([...folderUris.filter((uri) => !gone.has(uri)), ...added.map((folder) => folder.uri)]);
         invalidate('everything');
+        workspaceDiagnostics.foldersChanged();
       });
     }
     // VS Code sends configuration changes only to servers that register for them: the
-    // parameter file mapping of ARM Tools and our own per-rule levels.
+    // parameter file mapping of ARM Tools, our own settings, and files.exclude (workspace scope).
     if (configurationSupport || registerConfigurationChanges) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: [PARAMETER_FILES_SECTION, SECTION] }).catch(() => undefined);
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: [PARAMETER_FILES_SECTION, SECTION, 'files.exclude'] }).catch(() => undefined);
     }
+    void workspaceDiagnostics.configurationChanged();
     if (configurationSupport) void loadParameterFilesSetting().then(() => invalidate('everything'));
     if (watchedFilesDynamic) {
       // Parameter files that are not open change on disk; the server hears of it here.
@@ -228,6 +253,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   // Settings apply at once: read them again and renew every diagnostic, without a reload.
   connection.onDidChangeConfiguration((change) => {
     settings.changed(change.settings);
+    void workspaceDiagnostics.configurationChanged(change.settings);
     // The parameter file mapping may have changed too: analyse again, and renew once.
     void loadParameterFilesSetting().then(() => {
       analyses.clear();
@@ -246,16 +272,19 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       // Created or deleted: a pairing may have appeared or gone. Changed: who read it is stale.
       invalidate(change.type === FileChangeType.Changed ? change.uri : 'everything');
     }
+    workspaceDiagnostics.filesChanged(changes);
   });
 
   documents.onDidOpen(({ document }) => {
     if (!pullDiagnostics) schedulePublish(document, 0);
+    workspaceDiagnostics.documentOpened();
     // The open text now wins over the file on disk, and it may be a parameter file or template
     // that another open document pairs with only now (not saved yet).
     invalidate('everything', document.uri);
   });
   documents.onDidChangeContent(({ document }) => {
     invalidate(document.uri, document.uri);
+    workspaceDiagnostics.documentChanged(document.uri);
     if (pullDiagnostics) return;
     // TextDocuments reports an opened document's content right after opening it; that version
     // is already published at once and must not wait for the debounce.
@@ -271,6 +300,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     // Back to the file on disk, if there is one, for the documents that paired with it.
     invalidate('everything');
+    workspaceDiagnostics.documentClosed(document.uri);
   });
 
   connection.languages.diagnostics.on(async (params, token) => {
@@ -282,9 +312,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const document = documents.get(params.textDocument.uri);
     return {
       kind: DocumentDiagnosticReportKind.Full,
-      items: document ? toDiagnostics(document, await visibleAnalysisOf(document), options.ruleDocsUri, otherDocument) : [],
+      // A closed file, pulled a last time: in workspace scope it keeps what its file on disk shows.
+      items: document ? toDiagnostics(document, await visibleAnalysisOf(document), options.ruleDocsUri, otherDocument) : workspaceDiagnostics.diagnosticsOf(params.textDocument.uri) ?? [],
     };
   });
+
+  connection.languages.diagnostics.onWorkspace((params, token) => workspaceDiagnostics.onWorkspacePull(params, token));
 
   connection.onCodeAction(async (params) => {
     const document = documents.get(params.textDocument.uri);
@@ -358,6 +391,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   // Trusted now: parameter files and linked templates may be read; analyse everything again.
   trust.onTrusted(() => invalidate('everything'));
+  trust.onTrusted(() => workspaceDiagnostics.trustGranted());
   trust.listen(connection);
 
   documents.listen(connection);

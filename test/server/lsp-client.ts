@@ -38,7 +38,7 @@ export class LspClient {
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.published.push(params);
       for (const waiter of [...this.waiting]) {
-        if (waiter.uri === params.uri && waiter.predicate(params)) {
+        if ((waiter.uri === params.uri || waiter.uri === '*') && waiter.predicate(params)) {
           this.waiting.splice(this.waiting.indexOf(waiter), 1);
           waiter.resolve(params);
         }
@@ -79,6 +79,11 @@ export class LspClient {
   /** Resolves with the next publishDiagnostics for `uri` that satisfies `predicate`. */
   nextDiagnostics(uri: string, predicate: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
     return new Promise((resolve) => this.waiting.push({ uri, predicate, resolve }));
+  }
+
+  /** Resolves with the next publishDiagnostics, for any URI. */
+  nextPublished(): Promise<PublishDiagnosticsParams> {
+    return new Promise((resolve) => this.waiting.push({ uri: '*', predicate: () => true, resolve }));
   }
 
   /** Resolves when the server next asks the client to pull diagnostics again. */

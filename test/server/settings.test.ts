@@ -54,11 +54,15 @@ describe('settings: sfManagedIdentity.rules in a VS Code-like client (pull, refr
     const uri = 'file:///work/mits.json';
     await client.open(uri, MITS_MISSING);
     assert.deepEqual(await pull(client, uri), [], 'the rule is off');
-    // ARM Tools' parameter file mapping once for the workspace, our own section per document.
-    assert.deepEqual(client.configurationRequests, [{ section: 'azureResourceManagerTools' }, { scopeUri: uri, section: 'sfManagedIdentity' }]);
+    // Our own section once for the window (sfManagedIdentity.diagnostics.scope), ARM Tools'
+    // parameter file mapping once for the workspace, our own section per document.
+    assert.deepEqual(
+      [...client.configurationRequests].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [{ scopeUri: uri, section: 'sfManagedIdentity' }, { section: 'azureResourceManagerTools' }, { section: 'sfManagedIdentity' }],
+    );
     assert.deepEqual(
       client.registrations.map((r) => [r.method, r.registerOptions]),
-      [['workspace/didChangeConfiguration', { section: ['azureResourceManagerTools', 'sfManagedIdentity'] }]],
+      [['workspace/didChangeConfiguration', { section: ['azureResourceManagerTools', 'sfManagedIdentity', 'files.exclude'] }]],
     );
   });
 

@@ -5,7 +5,7 @@ export { applyRuleLevels, RULE_LEVELS, type RuleLevel } from './rule-levels';
 export { RULES, type Rule } from './rules';
 export { DISABLE_NEXT_LINE, findSuppressions, hasComments, suppressFindings, suppressionEdit, type Suppression, type TextChange } from './suppressions';
 export type { AnalysisProblem, AnalysisResult, Finding, Fix, JsonChange, OffsetRange, RelatedLocation, Severity } from './types';
-export { basenameUri, dirnameUri, resolveRelativeUri, sameUri, type WorkspaceHost } from './workspace-host';
+export { basenameUri, dirnameUri, normalizeUri, resolveRelativeUri, sameUri, type FolderEntryInfo, type WorkspaceHost } from './workspace-host';
 export { completionsAt, STANDALONE_PARAMETERS, type CompletionData, type OffsetEdit } from './completion-info';
 export { ENABLE_TITLE, enablePlan, enableTargets, type EnablePlan, type EnableTarget } from './enable-managed-identities';
 export { hoverInfo, type HoverInfo, type HoverTopic, type VersionSupport } from './hover-info';

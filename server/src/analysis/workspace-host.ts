@@ -16,6 +16,19 @@ export interface WorkspaceHost {
    * its files are parameter files and for which template) for the host's lifetime.
    */
   readonly unchanging?: boolean;
+  /**
+   * Optional, for the workspace-wide scan: the files and sub-folders of a folder (symbolic links
+   * to folders are not followed, so a walk cannot loop); empty when it is outside the workspace.
+   */
+  listEntries?(uri: string): FolderEntryInfo[];
+  /** Optional, for the workspace-wide scan: a file's size in bytes, undefined when it cannot be read. */
+  fileSize?(uri: string): number | undefined;
+}
+
+/** One entry of `WorkspaceHost.listEntries`. */
+export interface FolderEntryInfo {
+  name: string;
+  kind: 'file' | 'folder';
 }
 
 /** The folder part of a URI, without the trailing slash. */
