@@ -9,6 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerGitBaseline } from './git-baseline';
 
 /** Runs "Turn off <code> in settings"; the server offers that action to clients that announce it. */
 const TURN_OFF_RULE_COMMAND = 'sfManagedIdentity.turnOffRule';
@@ -71,6 +72,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
     }),
   );
   await client.start();
+  registerGitBaseline(context, client);
   return { crashNotices };
 }
 
