@@ -28,7 +28,7 @@ describe('baseline notification (server)', function () {
     await client.connection.sendNotification('sfManagedIdentity/baseline', { uri, text: WITHOUT_SERVICE, ref: 'HEAD' });
     const firstStep = (await next).diagnostics;
     assert.deepEqual(firstStep.map((d) => [d.code, d.severity]), [['sf-force-restart-on', 3]]);
-    assert.match(firstStep[0].message, /^First step: this change enables the Managed Identity Token Service \(it is not enabled at HEAD\)/);
+    assert.match(firstStep[0].message, /^First step: this change enables the Managed Identity Token Service, which is not enabled at HEAD, with upgradeDescription\.forceRestart true/);
     const actions: CodeAction[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: firstStep[0].range, context: { diagnostics: firstStep } });
     assert.ok(!actions.some((action) => action.title === 'Set forceRestart to false'), 'the first step has no fix');
 

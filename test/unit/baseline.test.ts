@@ -29,7 +29,7 @@ describe('baseline: upgrade-aware forceRestart advice', () => {
     assert.deepEqual(codes(findings), ['sf-force-restart-needed:warning']);
     const [needed] = findings;
     assert.match(needed.message, /This change enables the Managed Identity Token Service on Cluster 'northwind-sf'/);
-    assert.match(needed.message, /not enabled at HEAD/);
+    assert.match(needed.message, /which has no enabled ManagedIdentityTokenService section at HEAD, but upgradeDescription\.forceRestart is not true\./);
     assert.equal(FORCE_RESTART_OFF.slice(needed.range.offset, needed.range.offset + needed.range.length), '"forceRestart": false');
     assert.deepEqual(needed.fixes.map((fix) => fix.title), ['Set forceRestart to true']);
     const fixed = applyFix(FORCE_RESTART_OFF, needed.fixes[0])!;
@@ -42,7 +42,7 @@ describe('baseline: upgrade-aware forceRestart advice', () => {
   it('this change enables the token service with forceRestart: sf-force-restart-on is the first step, as Information, with no fix', () => {
     const findings = withBaseline(FORCE_RESTART_ON, WITHOUT_SERVICE);
     assert.deepEqual(codes(findings), ['sf-force-restart-on:information']);
-    assert.match(findings[0].message, /^First step: this change enables the Managed Identity Token Service \(it is not enabled at HEAD\)/);
+    assert.match(findings[0].message, /^First step: this change enables the Managed Identity Token Service, which is not enabled at HEAD, with upgradeDescription\.forceRestart true/);
     assert.match(findings[0].message, /Roll back forceRestart to false after this upgrade completes/);
     assert.deepEqual(findings[0].fixes, []);
   });

@@ -41,7 +41,7 @@ describe('command line: --baseline on a scripted git repository', function () {
     let { status, findings } = run('--baseline', 'HEAD', 'templates');
     assert.equal(status, 0);
     assert.deepEqual(findings.map((f) => [f.path, f.code, f.severity, f.fixes]), [['templates/cluster.json', 'sf-force-restart-needed', 'warning', ['Set forceRestart to true']]]);
-    assert.match(findings[0].message, /^This change enables the Managed Identity Token Service on Cluster 'northwind-sf' \(the ManagedIdentityTokenService section is not enabled at HEAD\)/);
+    assert.match(findings[0].message, /^This change enables the Managed Identity Token Service on Cluster 'northwind-sf', which has no enabled ManagedIdentityTokenService section at HEAD, but/);
     // Without --baseline: as today, nothing to say about forceRestart false.
     assert.deepEqual(run('templates').findings, []);
 
@@ -50,7 +50,7 @@ describe('command line: --baseline on a scripted git repository', function () {
     ({ status, findings } = run('--baseline=HEAD', 'templates'));
     assert.equal(status, 0);
     assert.deepEqual(findings.map((f) => [f.code, f.severity, f.fixes]), [['sf-force-restart-on', 'information', []]]);
-    assert.match(findings[0].message, /^First step: this change enables the Managed Identity Token Service \(it is not enabled at HEAD\)/);
+    assert.match(findings[0].message, /^First step: this change enables the Managed Identity Token Service, which is not enabled at HEAD, with/);
     assert.match(findings[0].message, /Roll back forceRestart to false after this upgrade completes/);
 
     // 3. Committed, and forceRestart is still on: "left on", a warning with the fix.

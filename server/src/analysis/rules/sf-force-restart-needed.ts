@@ -20,8 +20,8 @@ export const sfForceRestartNeeded: Rule = {
         code: sfForceRestartNeeded.id,
         severity: 'warning',
         message:
-          `This change enables the Managed Identity Token Service on ${label === 'This cluster' ? 'this cluster' : label} ` +
-          `(the ${SECTION_NAME} section is not enabled at ${baseline.ref}), but upgradeDescription.forceRestart is not true. ` +
+          `This change enables the Managed Identity Token Service on ${label === 'This cluster' ? 'this cluster' : label}, ` +
+          `which has no enabled ${SECTION_NAME} section at ${baseline.ref}, but upgradeDescription.forceRestart is not true. ` +
           'The setting is static: it only takes effect when every node restarts, and an upgrade that changes only configuration does not restart them. ' +
           'Set upgradeDescription.forceRestart to true for this upgrade, then roll it back after the upgrade completes.' +
           (forceRestart.set ? '' : ' The upgrade policy is computed by an expression, so there is no quick fix: change the expression or the values it uses.') +

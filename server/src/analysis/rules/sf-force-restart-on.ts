@@ -20,7 +20,7 @@ export const sfForceRestartOn: Rule = {
           code: sfForceRestartOn.id,
           severity: 'information',
           message:
-            `First step: this change enables the Managed Identity Token Service (it is not enabled at ${baseline.ref}) ` +
+            `First step: this change enables the Managed Identity Token Service, which is not enabled at ${baseline.ref}, ` +
             'with upgradeDescription.forceRestart true, as the documentation asks, so that every node restarts and the static setting takes effect. ' +
             'Roll back forceRestart to false after this upgrade completes, or every later upgrade restarts every node too.' +
             (note ? ` ${note.trim()}` : ''),
