@@ -54,6 +54,14 @@ describe('baseline: upgrade-aware forceRestart advice', () => {
     assert.deepEqual(findings[0].fixes.map((fix) => fix.title), ['Set forceRestart to false']);
   });
 
+  it('one baseline, analysed again and again (as on every keystroke), gives the same advice each time', () => {
+    const baseline = { text: WITHOUT_SERVICE.replace('"resources": [', '// a comment\n  "resources": ['), ref: 'HEAD' };
+    const first = analyzeDocument(FORCE_RESTART_ON, { baseline }).findings;
+    assert.deepEqual(codes(first), ['sf-force-restart-on:information']);
+    assert.deepEqual(analyzeDocument(FORCE_RESTART_ON, { baseline }).findings, first);
+    assert.deepEqual(codes(analyzeDocument(FORCE_RESTART_OFF, { baseline }).findings), ['sf-force-restart-needed:warning']);
+  });
+
   it('already enabled and forceRestart false: nothing, as without a baseline', () => {
     assert.deepEqual(withBaseline(FORCE_RESTART_OFF, FORCE_RESTART_OFF), []);
     assert.deepEqual(analyzeTemplate(FORCE_RESTART_OFF).findings, []);
@@ -63,7 +71,8 @@ describe('baseline: upgrade-aware forceRestart advice', () => {
     for (const text of [FORCE_RESTART_ON, FORCE_RESTART_OFF, WITHOUT_SERVICE, readExample('sf-mits-missing.json')]) {
       const today = analyzeTemplate(text).findings;
       assert.deepEqual(analyzeDocument(text).findings, today);
-      for (const baseline of ['', '{ not json', '{"resources": []}', '[]', WITHOUT_SERVICE.slice(0, 200)]) {
+      const deep = `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "x": "Microsoft.ServiceFabric/clusters", "resources": ${'['.repeat(20000)}`;
+      for (const baseline of ['', '{ not json', '{"resources": []}', '[]', WITHOUT_SERVICE.slice(0, 200), WITHOUT_SERVICE.replace('"resources": [', '"resources": [,'), deep]) {
         assert.deepEqual(withBaseline(text, baseline), today, `baseline ${JSON.stringify(baseline.slice(0, 30))}`);
       }
     }
