@@ -35,7 +35,10 @@ const MAY_HOLD_CLUSTER = /microsoft\.servicefabric\/clusters/i;
 
 interface NotificationSender {
   sendNotification(method: string, params: unknown): Promise<void>;
+  onDidChangeState(listener: (event: { newState: number }) => void): Disposable;
 }
+/** vscode-languageclient's State.Running: a restarted server has no baselines yet. */
+const RUNNING = 2;
 
 export function registerGitBaseline(context: ExtensionContext, client: NotificationSender): void {
   if (workspace.isTrusted) void start(context, client);
@@ -112,6 +115,14 @@ async function start(context: ExtensionContext, client: NotificationSender): Pro
       workspace.onDidSaveTextDocument((document) => void refresh(api, document)),
       api.onDidOpenRepository((repository) => {
         watch(api, repository);
+        refreshAll(api);
+      }),
+    );
+    // After a crash the client restarts the server, which has lost what it was sent.
+    subscriptions.push(
+      client.onDidChangeState(({ newState }) => {
+        if (newState !== RUNNING) return;
+        sent.clear();
         refreshAll(api);
       }),
     );
