@@ -23,6 +23,11 @@ export interface NodeWorkspaceHostOptions {
    * and each folder listed, at most once, and the analysis may remember what it learnt.
    */
   unchanging?: boolean;
+  /**
+   * Whether the workspace is trusted (see `lsp/trust.ts`), asked at each read. While it answers
+   * false, no file is read and no folder listed: Restricted Mode. Absent: trusted (the CLI).
+   */
+  trusted?: () => boolean;
 }
 
 /**
@@ -31,7 +36,8 @@ export interface NodeWorkspaceHostOptions {
  * inside the workspace that points outside it is refused like the outside path itself.
  */
 export class NodeWorkspaceHost implements WorkspaceHost {
-  private readonly roots: string[];
+  /** The real paths of the roots, resolved at the first read (none in Restricted Mode). */
+  private resolvedRoots: string[] | undefined;
   /** Files read from disk, by real path; reused while their size and modification time stay. */
   private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
   /** For an unchanging host: what readFile and listDirectory answered, by URI. */
@@ -41,16 +47,21 @@ export class NodeWorkspaceHost implements WorkspaceHost {
 
   constructor(private readonly options: NodeWorkspaceHostOptions) {
     this.unchanging = options.unchanging === true;
-    this.roots = options.roots.flatMap((root) => {
+  }
+
+  private get roots(): string[] {
+    this.resolvedRoots ??= this.options.roots.flatMap((root) => {
       try {
         return [realpathSync.native(root)];
       } catch {
         return [];
       }
     });
+    return this.resolvedRoots;
   }
 
   readFile(uri: string): string | undefined {
+    if (this.options.trusted?.() === false) return undefined;
     if (!this.unchanging) return this.read(uri);
     if (this.reads.has(uri)) return this.reads.get(uri);
     const text = this.read(uri);
@@ -60,6 +71,7 @@ export class NodeWorkspaceHost implements WorkspaceHost {
   }
 
   listDirectory(uri: string): string[] {
+    if (this.options.trusted?.() === false) return [];
     if (!this.unchanging) return this.list(uri);
     let names = this.listings.get(uri);
     if (names === undefined) {
@@ -121,6 +133,8 @@ export class NodeWorkspaceHost implements WorkspaceHost {
 
   /** The real path of `path` when it exists and lies inside a root, otherwise undefined. */
   private realPathInside(path: string): string | undefined {
+    // No folder (a session without a workspace): nothing is inside, and no need to look.
+    if (this.options.roots.length === 0) return undefined;
     let real: string;
     try {
       real = realpathSync.native(path);
