@@ -7,6 +7,7 @@ import {
   type ErrorHandler,
   type LanguageClientOptions,
 } from 'vscode-languageclient';
+import { registerGitBaseline } from './git-baseline';
 import { registerStaleEditGuard } from './stale-edit-guard';
 import { registerWorkspaceTrust } from './workspace-trust';
 
@@ -82,6 +83,7 @@ export async function startClient(
   );
   host.beforeStart?.(client);
   await client.start();
+  registerGitBaseline(context, client);
   return { api: { crashNotices }, client: started };
 }
 

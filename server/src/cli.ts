@@ -16,6 +16,7 @@ import {
 } from './analysis';
 import { decodeFile, encodeFile, roundTrips } from './cli/encoding';
 import { fixText, MAX_FIXES_PER_FILE, type AppliedFix } from './cli/fix';
+import { BadBaselineRef, GitBaselines, invalidRef } from './cli/git-baseline';
 import { positionsIn } from './cli/lines';
 import { toSarif, type SarifInput } from './cli/sarif';
 import { NodeWorkspaceHost, pathOf } from './node-workspace-host';
@@ -25,8 +26,10 @@ import { decode } from './text-decoding';
 export { decode };
 
 const CODES = RULES.map((rule) => rule.id);
+/** Templates that can hold a classic cluster; only they are compared with a --baseline. */
+const MAY_HOLD_CLUSTER = /microsoft\.servicefabric\/clusters/i;
 
-const USAGE = `Usage: sf-managed-identity [--format text|json|sarif] [--rule <code>]... [--fix | --fix-dry-run] [--exit-zero] [--max-file-size-mb N] <files or folders...>
+const USAGE = `Usage: sf-managed-identity [--format text|json|sarif] [--rule <code>]... [--fix | --fix-dry-run] [--exit-zero] [--max-file-size-mb N] [--baseline <git-ref>] <files or folders...>
 
 Checks ARM templates for Service Fabric clusters that are not ready for managed identities.
 Folders are searched for .json and .jsonc files (node_modules and hidden folders are skipped);
@@ -49,6 +52,10 @@ read for that; nothing outside them, also not through .. or a symbolic link.
   --max-file-size-mb N
                   templates larger than N megabytes get one warning instead of an
                   analysis (default ${DEFAULT_MAX_FILE_SIZE_MB}; ARM rejects templates over 4 MB)
+  --baseline <git-ref>
+                  compare each template with its version at that ref (git show <ref>:./<file>),
+                  so that the forceRestart advice tells the two upgrade steps apart; a file that
+                  is not in the ref, or not in a git repository, is checked without a baseline
 
 Exit status: 1 when any finding is an error, 2 on a usage error or when --fix could not write
 a file, 0 otherwise. Columns count UTF-16 code units, as LSP and SARIF do.`;
@@ -63,6 +70,8 @@ interface Options {
   dryRun: boolean;
   rules: string[];
   maxFileSizeMB: number;
+  /** --baseline: the git ref whose version of each template is the baseline. */
+  baseline?: string;
   paths: string[];
 }
 
@@ -112,6 +121,12 @@ function parseArguments(args: string[]): Options | 'help' {
       const limit = validMaxFileSizeMB(value === undefined || value.trim() === '' ? NaN : Number(value));
       if (limit === undefined) throw new UsageError(`--max-file-size-mb takes a positive number of megabytes, not ${value ?? 'nothing'}.`);
       options.maxFileSizeMB = limit;
+    } else if (arg === '--baseline' || arg.startsWith('--baseline=')) {
+      const [ref, next] = value(i, '--baseline');
+      i = next;
+      const invalid = invalidRef(ref);
+      if (invalid) throw new UsageError(invalid);
+      options.baseline = ref;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`Unknown option ${arg}.`);
     else options.paths.push(arg);
   }
@@ -269,6 +284,7 @@ export function main(args: string[]): number {
     analyse: (text: string) => AnalysisResult;
     fixed?: AppliedFix[];
   }> = [];
+  const baselines = options.baseline === undefined ? undefined : new GitBaselines(options.baseline);
   for (const file of files) {
     let bytes: Buffer;
     let size: number;
@@ -284,7 +300,16 @@ export function main(args: string[]): number {
     const encoding = decoded.encoding;
     let text = decoded.text;
     const uri = pathToFileURL(resolve(file)).toString();
-    const analyse = (current: string) => analyzeDocument(current, { uri, host });
+    let baseline;
+    try {
+      // Only a template that can hold a classic cluster has forceRestart advice to compare.
+      baseline = baselines && MAY_HOLD_CLUSTER.test(text) ? baselines.baselineOf(resolve(file)) : undefined;
+    } catch (error) {
+      if (!(error instanceof BadBaselineRef)) throw error;
+      process.stderr.write(`sf-managed-identity: ${error.message}\n`);
+      return 2;
+    }
+    const analyse = (current: string) => analyzeDocument(current, { uri, host, ...(baseline ? { baseline } : {}) });
     const result = checkSize(text, size, options.maxFileSizeMB, '--max-file-size-mb') ?? analyse(text);
     if (result.isTemplate) templates++;
     else if (result.parametersFor !== undefined) parameterFiles++;
@@ -322,6 +347,8 @@ export function main(args: string[]): number {
     }
     analysed.push({ file, path, template, text, result, analyse, fixed });
   }
+
+  for (const note of baselines?.notes ?? []) process.stderr.write(`${note}\n`);
 
   for (const entry of analysed) {
     const { file, path, template, text, fixed } = entry;

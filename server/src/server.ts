@@ -18,6 +18,7 @@ import { toCompletionItems } from './lsp/completion';
 import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
 import { toHover } from './lsp/hover';
 import { toDiagnostics } from './lsp/diagnostics';
+import { listenForBaselines } from './lsp/baselines';
 import type { HostAdapter, ServerWorkspaceHost } from './host-adapter';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
@@ -118,7 +119,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (cached?.version === document.version && cached.text === text && cached.maxFileSizeMB === maxFileSizeMB) return cached.result;
     let result: AnalysisResult;
     try {
-      result = checkSize(text, options.byteLength(text), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeDocument(text, { uri: document.uri, host });
+      result = checkSize(text, options.byteLength(text), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeDocument(text, { uri: document.uri, host, baseline: baselines.get(document.uri) });
     } catch (error) {
       connection.console.error(`Could not analyse ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       result = NOT_ANALYSED;
@@ -264,6 +265,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
       }
     });
+  });
+
+  // The client's git extension sent a document's last committed version: analyse it again.
+  const baselines = listenForBaselines(connection, (uri) => {
+    for (const key of [...analyses.keys()]) if (sameUri(key, uri)) analyses.delete(key);
+    const open = openDocument(uri);
+    if (!pullDiagnostics && open) schedulePublish(open, 0);
+    if (pullDiagnostics && refreshSupport) Promise.resolve(connection.languages.diagnostics.refresh() as unknown).catch(() => undefined);
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {

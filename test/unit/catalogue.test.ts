@@ -49,6 +49,7 @@ describe('rule catalogue', () => {
       'arm-expression-syntax',
       'sf-app-identity-api-version',
       'sf-code-version-with-automatic-upgrades',
+      'sf-force-restart-needed',
       'sf-force-restart-on',
       'sf-mits-missing',
       'sf-setting-not-string',

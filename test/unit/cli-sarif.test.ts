@@ -62,6 +62,7 @@ describe('command line: --format sarif', () => {
         ['sf-setting-not-string', 'SfSettingNotString', 'warning'],
         ['sf-code-version-with-automatic-upgrades', 'SfCodeVersionWithAutomaticUpgrades', 'warning'],
         ['arm-expression-syntax', 'ArmExpressionSyntax', 'warning'],
+        ['sf-force-restart-needed', 'SfForceRestartNeeded', 'warning'],
       ],
     );
     for (const rule of driver.rules) {
@@ -197,7 +198,7 @@ describe('command line: --format sarif', () => {
     const { status, log } = sarif(ROOT, '--rule', 'sf-force-restart-on', 'examples');
     assert.equal(status, 0);
     assert.ok(validate(log));
-    assert.equal(log.runs[0].tool.driver.rules.length, 7);
+    assert.equal(log.runs[0].tool.driver.rules.length, 8);
     assert.deepEqual(
       log.runs[0].results.map((result: any) => [result.ruleId, result.ruleIndex, result.locations[0].physicalLocation.artifactLocation.uri]),
       [

@@ -115,7 +115,7 @@ describe('command line', () => {
       const { status, stdout, stderr } = run(...args);
       assert.equal(status, 2, args.join(' '));
       assert.equal(stdout, '');
-      assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, sf-app-identity-api-version, sf-setting-not-string, sf-code-version-with-automatic-upgrades, arm-expression-syntax, not .+\.\n/);
+      assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, sf-app-identity-api-version, sf-setting-not-string, sf-code-version-with-automatic-upgrades, arm-expression-syntax, sf-force-restart-needed, not .+\.\n/);
     }
   });
 

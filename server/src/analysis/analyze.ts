@@ -1,4 +1,5 @@
 import { parseTree, printParseErrorCode, visit, type Node, type ParseError } from 'jsonc-parser';
+import { compareWithBaseline, type Baseline } from './baseline';
 import { mayMentionServiceFabric, readRootSchema, readSelectiveTree } from './fast-tree';
 import { propertyValue } from './json-nodes';
 import { isParameterFileSchema, parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, templateForParameterFile, unknownValues } from './parameter-files';
@@ -17,6 +18,8 @@ const SCHEMA_IN_TEXT = /"\$schema"\s*:\s*"https?:\/\/schema\.management\.azure\.
 export interface AnalyzeOptions {
   uri?: string;
   host?: WorkspaceHost;
+  /** The template's last committed version: forceRestart advice then tells the two upgrade steps apart. */
+  baseline?: Baseline;
 }
 
 /** A fresh result each time: callers may change the result they get. */
@@ -147,7 +150,12 @@ function analyzeTemplateRoot(root: Node, text: string, options: AnalyzeOptions):
     registerDocument(root, { uri: options.uri, text });
     const dependencies: string[] = [];
     const { values, parameterFile } = options.uri !== undefined && options.host ? templateParameterFile(root, options.uri, options.host, dependencies) : {};
-    const findings = runRules(root, values, options.uri !== undefined && options.host ? { uri: options.uri, host: options.host, dependencies } : undefined);
+    const findings = runRules(
+      root,
+      values,
+      options.uri !== undefined && options.host ? { uri: options.uri, host: options.host, dependencies } : undefined,
+      options.baseline,
+    );
     return {
       isTemplate: true,
       findings: findings.map((finding) => inTemplate(finding, options.uri, parameterFile)),
@@ -256,8 +264,9 @@ export function templateParameterFile(
   return { values: parsed.valid ? parameterValues(parsed.root) : unknownValues(template), parameterFile };
 }
 
-function runRules(template: Node, values: ParameterValues | undefined, link: LinkOptions | undefined): Finding[] {
+function runRules(template: Node, values: ParameterValues | undefined, link: LinkOptions | undefined, baseline?: Baseline): Finding[] {
   const context = buildTemplateContext(template, { ...(values ? { parameterValues: values } : {}), ...(link ? { link } : {}) });
+  if (baseline) compareWithBaseline(context, baseline, values);
   return dedupe(RULES.flatMap((rule) => rule.check(context)));
 }
 

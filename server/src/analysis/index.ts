@@ -1,5 +1,6 @@
 /** The pure analysis: no editor, no file system, no process. */
 export { analyzeDocument, analyzeDocumentFullTree, analyzeTemplate, analyzeTemplateFullTree, type AnalyzeOptions } from './analyze';
+export type { Baseline } from './baseline';
 export { applyFix, detectFormatting, editsForFix } from './fix-edits';
 export { applyRuleLevels, RULE_LEVELS, type RuleLevel } from './rule-levels';
 export { RULES, type Rule } from './rules';

@@ -15,8 +15,20 @@ export interface ClusterContext {
   forceRestart: ForceRestartState;
   /** Applications with a managed identity that run on this cluster (see `linkApplications`). */
   identityApplications: IdentityApplication[];
+  /** How the token service stood in the baseline (the last committed version), when one was compared. */
+  baseline?: ClusterBaseline;
   /** `properties.upgradeMode`: absent, unknown (undefined), or its resolved value. */
   upgradeMode: { state: 'absent' } | { state: 'unknown' } | { state: 'known'; value: string; resolved: Resolved };
+}
+
+/**
+ * The token service of a cluster that is enabled now, compared with the same cluster in the
+ * baseline (`ref` names it: a git ref such as HEAD): `enabling` when the baseline did not
+ * enable it (this change does), `already-enabled` when the baseline did too.
+ */
+export interface ClusterBaseline {
+  state: 'enabling' | 'already-enabled';
+  ref: string;
 }
 
 /** An application resource that uses a managed identity. */
@@ -107,7 +119,7 @@ export function clusterOf(application: ResourceEntry, clusters: ClusterContext[]
 }
 
 /** The resource's name evaluated, with parameters that have no value standing for themselves. */
-function symbolicName(entry: ResourceEntry): string | undefined {
+export function symbolicName(entry: ResourceEntry): string | undefined {
   const value = entry.scope.symbolic().trace(propertyValue(entry.node, 'name')).value();
   return typeof value === 'string' ? value : undefined;
 }

@@ -2,6 +2,7 @@ import { armExpressionSyntax } from './arm-expression-syntax';
 import type { Rule } from './rule';
 import { sfAppIdentityApiVersion } from './sf-app-identity-api-version';
 import { sfCodeVersionWithAutomaticUpgrades } from './sf-code-version-with-automatic-upgrades';
+import { sfForceRestartNeeded } from './sf-force-restart-needed';
 import { sfForceRestartOn } from './sf-force-restart-on';
 import { sfMitsMissing } from './sf-mits-missing';
 import { sfSettingNotString } from './sf-setting-not-string';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   sfSettingNotString,
   sfCodeVersionWithAutomaticUpgrades,
   armExpressionSyntax,
+  sfForceRestartNeeded,
 ];
 
 export type { Rule };
