@@ -6,8 +6,10 @@ import { applyAction } from './apply-action';
 // A quick fix computed for an older text is refused, not applied at the wrong place. VS Code
 // applies a WorkspaceEdit whatever the document's version (vscode-languageclient drops the
 // LSP version), so the client's middleware puts the edit behind a command that checks it.
-// (The file name sorts first, so this suite runs before the others: run after the settings
-// suite, the copy's first diagnostics never came, for a reason not found yet.)
+// (The file name sorts first, so this suite runs before extension.test.ts kills the server:
+// in a document opened after that restart, the server answered neither diagnostics nor code
+// actions while its process was alive and idle, as if the restarted client never sent
+// didOpen. Not solved yet; this test is about stale fixes, not about that.)
 
 const FIX = 'Raise clusterCodeVersion to 6.5.658.9590';
 
