@@ -256,6 +256,21 @@ describe('workspace scope: the Problems panel covers unopened templates', functi
       unlinkSync(join(root, 'b', 'new-template.json'));
     });
 
+    it('scans nothing in Restricted Mode, and the whole workspace once trust is granted', async () => {
+      const published = allPublished();
+      await client.initialize(PUSH_CLIENT, [{ uri: rootUri, name: 'ws' }], { workspaceTrusted: false });
+      // An open document is analysed meanwhile: the server is working, and nothing else came.
+      const probe = 'untitled:probe.json';
+      const probed = client.nextDiagnostics(probe);
+      await client.open(probe, FORCE_RESTART);
+      await probed;
+      assert.deepEqual(client.published.map((p) => p.uri), [probe]);
+      assert.equal(logs.some((line) => line.startsWith('Workspace scan:')), false);
+      await client.connection.sendNotification('sfManagedIdentity/workspaceTrusted');
+      await published;
+      assert.equal(logs.filter((line) => line.startsWith('Workspace scan:')).length, 1);
+    });
+
     it('keeps up with files changed, created and deleted on disk, and clears all when the scope goes back to openFiles', async () => {
       const published = allPublished();
       await client.initialize(PUSH_CLIENT, [{ uri: rootUri, name: 'ws' }]);
