@@ -47,6 +47,17 @@ describe('in VS Code on the desktop', () => {
     const after = serverPids();
     assert.equal(after.length, 1);
     assert.notEqual(after[0], before[0]);
+
+    // And so does one opened once the restart is over, and its quick fixes are offered.
+    const later = await vscode.workspace.openTextDocument({ language: 'json', content: content.replace('"name":"c"', '"name":"later"') });
+    await vscode.window.showTextDocument(later);
+    const [diagnostic] = await diagnosticsWhen(later.uri, (d) => d.length > 0);
+    assert.equal(codeOf(diagnostic), 'sf-mits-missing');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', later.uri, diagnostic.range);
+    assert.ok(
+      actions.some((action) => action.title.startsWith('Enable the Managed Identity Token Service')),
+      actions.map((action) => action.title).join(', '),
+    );
   });
 });
 /** The language servers started by this extension host: its children running dist/server.js. */
