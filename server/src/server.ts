@@ -213,7 +213,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (watchedFilesDynamic) {
       // Parameter files that are not open change on disk; the server hears of it here.
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{json,jsonc}' }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{json,jsonc}' }, { globPattern: '**/ApplicationManifest.xml' }] })
         .catch(() => undefined);
     }
   });
@@ -234,6 +234,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
+    if (changes.some((change) => change.type !== FileChangeType.Changed)) host.filesChanged();
     for (const change of changes) {
       // Created or deleted: a pairing may have appeared or gone. Changed: who read it is stale.
       invalidate(change.type === FileChangeType.Changed ? change.uri : 'everything');

@@ -50,6 +50,8 @@ describe('rule catalogue', () => {
       'sf-app-identity-api-version',
       'sf-code-version-with-automatic-upgrades',
       'sf-force-restart-on',
+      'sf-identity-not-in-manifest',
+      'sf-manifest-identity-unbound',
       'sf-mits-missing',
       'sf-setting-not-string',
       'sf-version-too-low',

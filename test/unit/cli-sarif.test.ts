@@ -62,6 +62,8 @@ describe('command line: --format sarif', () => {
         ['sf-setting-not-string', 'SfSettingNotString', 'warning'],
         ['sf-code-version-with-automatic-upgrades', 'SfCodeVersionWithAutomaticUpgrades', 'warning'],
         ['arm-expression-syntax', 'ArmExpressionSyntax', 'warning'],
+        ['sf-identity-not-in-manifest', 'SfIdentityNotInManifest', 'error'],
+        ['sf-manifest-identity-unbound', 'SfManifestIdentityUnbound', 'warning'],
       ],
     );
     for (const rule of driver.rules) {
@@ -88,6 +90,7 @@ describe('command line: --format sarif', () => {
         ['sf-version-too-low', 1, 'error', 'examples/parameter-files/azuredeploy.parameters.json'],
         ['sf-force-restart-on', 2, 'warning', 'examples/parameter-files/azuredeploy.parameters.json'],
         ['sf-app-identity-api-version', 3, 'error', 'examples/sf-app-identity-api-version.json'],
+        ['sf-identity-not-in-manifest', 7, 'error', 'examples/sf-application/azuredeploy.json'],
         ['sf-code-version-with-automatic-upgrades', 5, 'warning', 'examples/sf-code-version-with-automatic-upgrades.json'],
         ['sf-force-restart-on', 2, 'warning', 'examples/sf-force-restart-on.json'],
         ['sf-force-restart-on', 2, 'warning', 'examples/sf-mits-missing.fixed.json'],
@@ -96,7 +99,7 @@ describe('command line: --format sarif', () => {
         ['sf-version-too-low', 1, 'error', 'examples/sf-version-too-low.json'],
       ],
     );
-    const version = log.runs[0].results[10];
+    const version = log.runs[0].results[11];
     const location = version.locations[0].physicalLocation;
     assert.deepEqual(location.artifactLocation, { uri: 'examples/sf-version-too-low.json', uriBaseId: '%SRCROOT%' });
     assert.deepEqual(location.region, {
@@ -197,7 +200,7 @@ describe('command line: --format sarif', () => {
     const { status, log } = sarif(ROOT, '--rule', 'sf-force-restart-on', 'examples');
     assert.equal(status, 0);
     assert.ok(validate(log));
-    assert.equal(log.runs[0].tool.driver.rules.length, 7);
+    assert.equal(log.runs[0].tool.driver.rules.length, 9);
     assert.deepEqual(
       log.runs[0].results.map((result: any) => [result.ruleId, result.ruleIndex, result.locations[0].physicalLocation.artifactLocation.uri]),
       [

@@ -16,6 +16,12 @@ export interface WorkspaceHost {
    * its files are parameter files and for which template) for the host's lifetime.
    */
   readonly unchanging?: boolean;
+  /**
+   * Optional: the URIs of the files in the workspace named `fileName` (compared ignoring case),
+   * or, for `*.<extension>`, of every file with that extension; bounded, so a huge workspace
+   * gives a partial answer. Hosts without it (or in Restricted Mode) find nothing on disk.
+   */
+  findFiles?(fileName: string): string[];
 }
 
 /** The folder part of a URI, without the trailing slash. */

@@ -3,6 +3,8 @@ import type { Rule } from './rule';
 import { sfAppIdentityApiVersion } from './sf-app-identity-api-version';
 import { sfCodeVersionWithAutomaticUpgrades } from './sf-code-version-with-automatic-upgrades';
 import { sfForceRestartOn } from './sf-force-restart-on';
+import { sfIdentityNotInManifest } from './sf-identity-not-in-manifest';
+import { sfManifestIdentityUnbound } from './sf-manifest-identity-unbound';
 import { sfMitsMissing } from './sf-mits-missing';
 import { sfSettingNotString } from './sf-setting-not-string';
 import { sfVersionTooLow } from './sf-version-too-low';
@@ -16,6 +18,8 @@ export const RULES: readonly Rule[] = [
   sfSettingNotString,
   sfCodeVersionWithAutomaticUpgrades,
   armExpressionSyntax,
+  sfIdentityNotInManifest,
+  sfManifestIdentityUnbound,
 ];
 
 export type { Rule };
