@@ -9,6 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { MANIFEST_DOCUMENTS } from './manifest';
 
 /** Runs "Turn off <code> in settings"; the server offers that action to clients that announce it. */
 const TURN_OFF_RULE_COMMAND = 'sfManagedIdentity.turnOffRule';
@@ -49,7 +50,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   };
   const clientOptions: LanguageClientOptions = {
     // The server decides by `$schema` which of these are ARM templates; the rest get nothing.
-    documentSelector: [{ language: 'json' }, { language: 'jsonc' }, { language: 'arm-template' }],
+    documentSelector: [{ language: 'json' }, { language: 'jsonc' }, { language: 'arm-template' }, ...MANIFEST_DOCUMENTS],
     initializationOptions: { clientCommands: [TURN_OFF_RULE_COMMAND] },
     middleware: {
       provideCodeLenses: (document, token, next) =>

@@ -85,6 +85,8 @@ describe('language server over stdio: ARM application identities and Application
     assert.deepEqual(summary(inManifest), ['sf-manifest-identity-unbound 2 21:29-21:38']);
     assert.match(inManifest[0].message, /^Managed identity 'Reporting' is declared here, but no ARM application of type 'OrdersAppType' in the workspace \(azuredeploy\.json\)/);
     assert.equal(inManifest[0].relatedInformation?.[0].location.uri, templateUri);
+    // No JSON suppression comment in XML (and this client runs no "turn off" command).
+    assert.deepEqual((await codeActions(client, manifestUri, inManifest)).map((a) => a.title), []);
 
     const templateDiagnostics = client.published.filter((p) => p.uri === templateUri).at(-1)!.diagnostics;
     const actions = await codeActions(client, templateUri, templateDiagnostics);
