@@ -58,7 +58,9 @@ function applicationsOfType(typeName: string, host: WorkspaceHost, dependencies:
   const found: ManifestApplication[] = [];
   for (const uri of (host.findFiles?.('*.json') ?? []).slice(0, MAX_TEMPLATES)) {
     const text = host.readFile(uri);
-    if (text === undefined || !/servicefabric/i.test(text) || !/applications/i.test(text)) continue;
+    // An application's type name comes from `typeName` or an `applicationTypes` resource: a
+    // template with neither word has no application that armApplications could match.
+    if (text === undefined || !/servicefabric/i.test(text) || !/applications/i.test(text) || !/typename|applicationtypes/i.test(text)) continue;
     const errors: ParseError[] = [];
     let root: Node | undefined;
     try {
