@@ -7,6 +7,8 @@ import { addManagedIdentityEdit, analyzeDocument, applyFix, parseApplicationMani
 import { NodeWorkspaceHost } from '../../server/src/node-workspace-host';
 import { ROOT } from './helpers';
 import { readFileSync } from 'node:fs';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { otherDocumentEdit } from '../../server/src/lsp/document-edits';
 
 const EXAMPLE = join(ROOT, 'examples', 'sf-application');
 const MANIFEST_TEXT = readFileSync(join(EXAMPLE, 'ApplicationPackageRoot', 'ApplicationManifest.xml'), 'utf8');
@@ -155,6 +157,17 @@ describe('ApplicationManifest.xml', () => {
       assert.equal(fixed, TEMPLATE_TEXT.replace('"Reportng"', '"Reporting"'));
       const again = analyzeDocument(fixed, { uri: T, host: memoryHost({ ...files, [T]: fixed }) });
       assert.deepEqual(again.findings.filter((f) => f.code === 'sf-identity-not-in-manifest'), []);
+    });
+
+    it('the manifest edit is offered only while the manifest has the text it was computed for', () => {
+      const fix = analyzeDocument(TEMPLATE_TEXT, { uri: T, host: memoryHost(files) }).findings.find((f) => f.code === 'sf-identity-not-in-manifest')!.fixes[0];
+      const same = (uri: string) => (uri === M ? TextDocument.create(M, 'xml', 3, MANIFEST_TEXT) : undefined);
+      const versioned = otherDocumentEdit(fix, same, true);
+      assert.deepEqual(versioned?.documentChanges?.map((change) => ('textDocument' in change ? change.textDocument : undefined)), [{ uri: M, version: null }]);
+      assert.deepEqual(Object.keys(otherDocumentEdit(fix, same, false)?.changes ?? {}), [M]);
+      const edited = (uri: string) => (uri === M ? TextDocument.create(M, 'xml', 4, MANIFEST_TEXT.replace('WebAdmin', 'WebAdmins')) : undefined);
+      assert.equal(otherDocumentEdit(fix, edited, true), undefined);
+      assert.equal(otherDocumentEdit(fix, () => undefined, true), undefined);
     });
 
     it('says nothing without a host that finds files, without a manifest of that type, or when the type name is unknown', () => {
