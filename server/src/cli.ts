@@ -1,7 +1,6 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analyzeDocument,
   checkSize,
@@ -17,6 +16,7 @@ import {
 } from './analysis';
 import { decodeFile, encodeFile, roundTrips } from './cli/encoding';
 import { fixText, MAX_FIXES_PER_FILE, type AppliedFix } from './cli/fix';
+import { positionsIn } from './cli/lines';
 import { toSarif, type SarifInput } from './cli/sarif';
 import { NodeWorkspaceHost, pathOf } from './node-workspace-host';
 import { bundledRuleDocsUri } from './rule-docs';
@@ -183,10 +183,10 @@ function readHead(file: string, length: number): Buffer {
 }
 
 function locator(text: string): Locate {
-  const document = TextDocument.create('file:///template.json', 'json', 0, text);
+  const positionAt = positionsIn(text);
   return (range) => {
-    const start = document.positionAt(range.offset);
-    const end = document.positionAt(range.offset + range.length);
+    const start = positionAt(range.offset);
+    const end = positionAt(range.offset + range.length);
     return { start: { line: start.line + 1, column: start.character + 1 }, end: { line: end.line + 1, column: end.character + 1 } };
   };
 }

@@ -28,6 +28,11 @@ export interface NodeWorkspaceHostOptions {
    * and each folder listed, at most once, and the analysis may remember what it learnt.
    */
   unchanging?: boolean;
+  /**
+   * Whether the workspace is trusted (see `lsp/trust.ts`), asked at each read. While it answers
+   * false, no file is read and no folder listed: Restricted Mode. Absent: trusted (the CLI).
+   */
+  trusted?: () => boolean;
 }
 
 /**
@@ -36,7 +41,8 @@ export interface NodeWorkspaceHostOptions {
  * inside the workspace that points outside it is refused like the outside path itself.
  */
 export class NodeWorkspaceHost implements WorkspaceHost {
-  private readonly roots: string[];
+  /** The real paths of the roots, resolved at the first read (none in Restricted Mode). */
+  private resolvedRoots: string[] | undefined;
   /** Files read from disk, by real path; reused while their size and modification time stay. */
   private readonly cache = new Map<string, { mtimeMs: number; size: number; text: string }>();
   /** For an unchanging host: what readFile and listDirectory answered, by URI. */
@@ -44,20 +50,26 @@ export class NodeWorkspaceHost implements WorkspaceHost {
   private readonly listings = new Map<string, string[]>();
   /** Every file under the roots, as a walk found them; dropped when a file is created or deleted. */
   private allFiles: string[] | undefined;
+  private knownFiles: Set<string> | undefined;
   readonly unchanging: boolean;
 
   constructor(private readonly options: NodeWorkspaceHostOptions) {
     this.unchanging = options.unchanging === true;
-    this.roots = options.roots.flatMap((root) => {
+  }
+
+  private get roots(): string[] {
+    this.resolvedRoots ??= this.options.roots.flatMap((root) => {
       try {
         return [realpathSync.native(root)];
       } catch {
         return [];
       }
     });
+    return this.resolvedRoots;
   }
 
   readFile(uri: string): string | undefined {
+    if (this.options.trusted?.() === false) return undefined;
     if (!this.unchanging) return this.read(uri);
     if (this.reads.has(uri)) return this.reads.get(uri);
     const text = this.read(uri);
@@ -67,6 +79,7 @@ export class NodeWorkspaceHost implements WorkspaceHost {
   }
 
   listDirectory(uri: string): string[] {
+    if (this.options.trusted?.() === false) return [];
     if (!this.unchanging) return this.list(uri);
     let names = this.listings.get(uri);
     if (names === undefined) {
@@ -124,11 +137,13 @@ export class NodeWorkspaceHost implements WorkspaceHost {
 
   /**
    * Files named `fileName` (ignoring case), or with the extension of `*.<extension>`, under the
-   * roots, found by one walk that is kept until `filesChanged`. The walk skips node_modules and
-   * .git, follows no symbolic link to a folder, and stops after MAX_WALK_ENTRIES entries or
-   * MAX_WALK_DEPTH levels. Open documents that are not saved yet count too.
+   * roots, found by one walk that is kept until a file it does not know is created
+   * (`fileChanged`). The walk skips node_modules and .git, follows no symbolic link to a folder,
+   * and stops after MAX_WALK_ENTRIES entries or MAX_WALK_DEPTH levels. Open documents that are
+   * not saved yet count too. In Restricted Mode it lists nothing.
    */
   findFiles(fileName: string): string[] {
+    if (this.options.trusted?.() === false) return [];
     this.allFiles ??= this.walk();
     const wanted = fileName.toLowerCase();
     const matches = wanted.startsWith('*.')
@@ -142,9 +157,17 @@ export class NodeWorkspaceHost implements WorkspaceHost {
     return found;
   }
 
-  /** Files were created, deleted or renamed: the next findFiles walks again. */
-  filesChanged(): void {
-    if (!this.unchanging) this.allFiles = undefined;
+  /**
+   * A file was created, changed or deleted: a file the walk did not see (created, or renamed to)
+   * makes the next findFiles walk again. A deleted file may stay listed; it then reads as missing.
+   */
+  fileChanged(uri: string): void {
+    if (this.unchanging || this.allFiles === undefined) return;
+    this.knownFiles ??= new Set(this.allFiles);
+    if (!this.knownFiles.has(uri)) {
+      this.allFiles = undefined;
+      this.knownFiles = undefined;
+    }
   }
 
   private walk(): string[] {
@@ -174,6 +197,8 @@ export class NodeWorkspaceHost implements WorkspaceHost {
 
   /** The real path of `path` when it exists and lies inside a root, otherwise undefined. */
   private realPathInside(path: string): string | undefined {
+    // No folder (a session without a workspace): nothing is inside, and no need to look.
+    if (this.options.roots.length === 0) return undefined;
     let real: string;
     try {
       real = realpathSync.native(path);

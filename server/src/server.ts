@@ -17,15 +17,14 @@ import { codeActions, fixDataUri, resolveCodeAction } from './lsp/code-actions';
 import { toCompletionItems } from './lsp/completion';
 import { ENABLE_COMMAND, enableCodeLenses, executeEnableCommand } from './lsp/enable-command';
 import { toHover } from './lsp/hover';
-import { toDiagnostics, type RuleDocsUri } from './lsp/diagnostics';
-import { mappingFromSetting, NodeWorkspaceHost, pathOf } from './node-workspace-host';
+import { toDiagnostics } from './lsp/diagnostics';
+import type { HostAdapter, ServerWorkspaceHost } from './host-adapter';
 import { DocumentSettings, SECTION } from './lsp/settings';
 import { suppressionActions, TURN_OFF_RULE_COMMAND } from './lsp/suppression-actions';
+import { WorkspaceTrust } from './lsp/trust';
 
-export interface ServerOptions {
-  /** Where each rule's documentation page lives. */
-  ruleDocsUri: RuleDocsUri;
-}
+/** What the Node server and the browser server each give: see host-adapter.ts. */
+export type ServerOptions = HostAdapter;
 
 /** How long push diagnostics wait for typing to pause. */
 const PUSH_DEBOUNCE_MS = 150;
@@ -39,6 +38,7 @@ const PARAMETER_FILES_SECTION = 'azureResourceManagerTools';
  * Wires the analysis to a connection: documents, capabilities and handlers, nothing more.
  * Diagnostics are pulled by clients that support it and pushed to the others. A template and
  * its parameter file depend on each other: when one changes, the other is analysed again.
+ * It imports no Node module: the adapter gives it the workspace host and the rest.
  */
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
@@ -52,19 +52,25 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let resolveEdits = false;
   let configurationSupport = false;
   let watchedFilesDynamic = false;
-  let folders: string[] = [];
   let folderUris: string[] = [];
   let workspaceFoldersSupport = false;
   let parameterFilesSetting: unknown;
+  /** Restricted Mode: no file on disk is read until the client says the workspace is trusted. */
+  const trust = new WorkspaceTrust();
   let host = createHost();
 
-  function createHost(): NodeWorkspaceHost {
-    return new NodeWorkspaceHost({
-      roots: folders,
-      openDocument: (uri) => openDocument(uri)?.getText(),
-      openDocuments: () => documents.keys(),
-      parameterFileMapping: () => mappingFromSetting(parameterFilesSetting, folders),
-    });
+  function createHost(): ServerWorkspaceHost {
+    return options.createWorkspaceHost(
+      {
+        folderUris,
+        openDocument: (uri) => openDocument(uri)?.getText(),
+        openDocuments: () => documents.keys(),
+        parameterFilesSetting: () => parameterFilesSetting,
+        filesArrived: () => invalidate('everything'),
+        trusted: () => trust.trusted,
+      },
+      connection,
+    );
   }
 
   function openDocument(uri: string): TextDocument | undefined {
@@ -91,7 +97,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (cached?.version === document.version && cached.text === text && cached.maxFileSizeMB === maxFileSizeMB) return cached.result;
     let result: AnalysisResult;
     try {
-      result = checkSize(text, Buffer.byteLength(text, 'utf8'), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeDocument(text, { uri: document.uri, host });
+      result = checkSize(text, options.byteLength(text), maxFileSizeMB, MAX_FILE_SIZE_SETTING) ?? analyzeDocument(text, { uri: document.uri, host });
     } catch (error) {
       connection.console.error(`Could not analyse ${document.uri}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       result = NOT_ANALYSED;
@@ -157,6 +163,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   }
 
   connection.onInitialize((params): InitializeResult => {
+    options.initialize?.(params);
     pullDiagnostics = params.capabilities.textDocument?.diagnostic !== undefined;
     refreshSupport = params.capabilities.workspace?.diagnostics?.refreshSupport === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
@@ -170,6 +177,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     settings = new DocumentSettings(connection, configurationSupport);
     const clientCommands: unknown = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
     turnOffCommand = Array.isArray(clientCommands) && clientCommands.includes(TURN_OFF_RULE_COMMAND);
+    trust.initialize(params.initializationOptions);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -191,7 +199,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /** Parameter files and linked templates are only read inside these folders. */
   function setFolders(uris: string[]): void {
     folderUris = uris;
-    folders = uris.map(pathOf).filter((path): path is string => path !== undefined);
     host = createHost();
   }
 
@@ -234,8 +241,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onDidChangeWatchedFiles(({ changes }) => {
-    if (changes.some((change) => change.type !== FileChangeType.Changed)) host.filesChanged();
     for (const change of changes) {
+      host.fileChanged?.(change.uri);
       // Created or deleted: a pairing may have appeared or gone. Changed: who read it is stale.
       invalidate(change.type === FileChangeType.Changed ? change.uri : 'everything');
     }
@@ -270,7 +277,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     // Let edits and cancellations that have already arrived go first: a pull that a newer edit
     // made stale is then cancelled (by the client) before it analyses old text, and any other
     // pull is answered from the newest version.
-    await new Promise((resolve) => setImmediate(resolve));
+    await options.yieldToEvents();
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'A newer edit made this request stale.');
     const document = documents.get(params.textDocument.uri);
     return {
@@ -348,6 +355,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       connection.console.error(`Could not run ${command} for ${uri}: ${String(error)}`);
     }
   });
+
+  // Trusted now: parameter files and linked templates may be read; analyse everything again.
+  trust.onTrusted(() => invalidate('everything'));
+  trust.listen(connection);
 
   documents.listen(connection);
 }

@@ -11,7 +11,7 @@ const MAX_VSIX_BYTES = 500 * 1024;
 
 /** The allow-list: the bundles, the grammar, the docs, the icon and the manifest. */
 const ALLOWED = [
-  /^dist\/(extension|server)\.js$/,
+  /^dist\/(web\/)?(extension|server)\.js$/,
   /^syntaxes\/[^]+$/,
   /^docs\/rules\/[a-z0-9-]+\.md$/,
   /^images\/icon\.png$/,
@@ -25,7 +25,7 @@ const ALLOWED = [
 function required() {
   const rules = readdirSync(join(ROOT, 'docs', 'rules')).filter((name) => name.endsWith('.md'));
   const grammar = existsSync(join(ROOT, 'syntaxes')) ? walk(join(ROOT, 'syntaxes')) : [];
-  return ['dist/extension.js', 'dist/server.js', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'images/icon.png', ...rules.map((name) => `docs/rules/${name}`), ...grammar];
+  return ['dist/extension.js', 'dist/server.js', 'dist/web/extension.js', 'dist/web/server.js', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'images/icon.png', ...rules.map((name) => `docs/rules/${name}`), ...grammar];
 }
 
 function walk(folder) {

@@ -44,6 +44,18 @@ fs.openSync = function (path, ...rest) {
   return realOpenSync.call(this, path, ...rest);
 };
 fs.statSync = realStatSync;
+// Listing a folder and resolving a path are recorded too: in Restricted Mode the server may not
+// even look (test/server/trust.test.ts). Node's module loader uses fs.realpathSync, not these.
+const realReaddirSync = fs.readdirSync;
+fs.readdirSync = function (path, ...rest) {
+  record('LIST', String(path));
+  return realReaddirSync.call(this, path, ...rest);
+};
+const realRealpathNative = fs.realpathSync.native;
+fs.realpathSync.native = function (path, ...rest) {
+  record('REALPATH', String(path));
+  return realRealpathNative.call(this, path, ...rest);
+};
 for (const name of ['writeFileSync', 'writeSync', 'rmSync', 'unlinkSync', 'renameSync', 'mkdirSync', 'writeFile', 'rm', 'unlink', 'rename']) {
   const real = fs[name];
   fs[name] = function (...args) {

@@ -2,9 +2,11 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseTree, type Node } from 'jsonc-parser';
-import { analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
+import { analyzeDocument, analyzeDocumentFullTree, analyzeTemplate, analyzeTemplateFullTree, applyFix } from '../../server/src/analysis';
+import { NodeWorkspaceHost } from '../../server/src/node-workspace-host';
+import { pathToFileURL } from 'node:url';
 import { setJsonValue } from '../../server/src/analysis/json-edit';
-import { isSkipped, readSelectiveTree } from '../../server/src/analysis/fast-tree';
+import { isSkipped, markerOffsets, mayMentionServiceFabric, readRootSchema, readSelectiveTree } from '../../server/src/analysis/fast-tree';
 import { ROOT } from './helpers';
 
 /**
@@ -130,11 +132,206 @@ describe('fast analysis equals the full-tree analysis', () => {
     assert.equal(isSkipped(resources(fast).children![1]), false);
   });
 
+  it('takes a resource\'s type from its own last `type`, and builds it when that is not a string', () => {
+    const members = [
+      '{ "type": "Microsoft.Storage/storageAccounts", "properties": { "type": "[parameters(\'t\')]" } }',
+      '{ "TYPE": "[parameters(\'t\')]" }',
+      '{ "type": ["[parameters(\'t\')]"] }',
+      '{ "type": { "a": "[parameters(\'t\')]" } }',
+      '{ "type": "[parameters(\'t\')]", "type": "Microsoft.Storage/storageAccounts" }',
+      '{ "type": "Microsoft.Storage/storageAccounts", "type": "[parameters(\'t\')]" }',
+      '{ "type": 5, "tags": { "type": "[x]" } }',
+      '{ "t\\u0079pe": "Microsoft.Storage/storageAccounts" }',
+      '{ "type": "Microsoft.Storage/storageAccounts", "type": null }',
+      '{ "name": "no type", "tags": { "a": "[x]" } }',
+      '{ "type": "", "tags": { "a": "[x]" } }',
+    ];
+    const text = `{ ${SCHEMA}, "resources": [ ${members.join(', ')} ] }`;
+    const tree = readSelectiveTree(text, 'relevant', false);
+    assert.ok(tree.ok);
+    const built = tree.root!.children![1].children![1].children!.map((member) => !isSkipped(member));
+    // A type that is not a string may be anything, as in the model: built. The \u escape could
+    // spell a marker, so that resource is built whatever its type says.
+    assert.deepEqual(built, [false, true, true, true, false, true, true, true, true, true, false]);
+    assertSame(text, 'types of skipped resources');
+  });
+
+  it('checks the syntax inside a skipped resource as jsonc-parser does', () => {
+    const storage = (properties: string) => `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Storage/storageAccounts", "properties": ${properties} }, { "type": "Microsoft.ServiceFabric/clusters", "name": "c" } ] }`;
+    const valid = ['[1,]', '{"a":1,}', '[]', '{}', '[[],{},[{}]]', '{"a":{"b":[1,2,{"c":null}]},}', '"x"', '-1.5e3', 'true'];
+    const invalid = ['[,1]', '{,}', '{"a" 1}', '{"a":1 "b":2}', '[1 2]', '[1,,2]', '{"a":}', '[', '{"a":1', '{1:2}', '[}', '{]'];
+    for (const properties of valid) {
+      const text = storage(properties);
+      assert.equal(analyzeTemplate(text).problem, undefined, properties);
+      assertSame(text, properties);
+    }
+    for (const properties of invalid) {
+      const text = storage(properties);
+      assert.equal(analyzeTemplate(text).problem?.kind, 'invalid-json', properties);
+      assertSame(text, properties);
+    }
+  });
+
   it('builds a resource whose type is an expression, which may resolve to a cluster', () => {
     const text = `{ ${SCHEMA}, "variables": { "t": "Microsoft.Service" }, "parameters": { "t": { "type": "string", "defaultValue": "Microsoft.ServiceFabric/clusters" } },
       "resources": [ { "type": "[parameters('t')]", "name": "c", "properties": {} } ] }`;
     const findings = analyzeTemplate(text).findings.map((finding) => finding.code);
     assert.deepEqual(findings, ['sf-mits-missing']);
+  });
+});
+
+describe('a parameter file, analysed with its template read by the fast reader', () => {
+  it('gives what reading the template with parseTree gives, for every file of the corpus and the fixtures with a host', () => {
+    const folders = [join(ROOT, 'test', 'corpus', 'real'), join(ROOT, 'test', 'fixtures', 'parameter-files')];
+    const host = new NodeWorkspaceHost({ roots: folders });
+    let parameterFiles = 0;
+    let findings = 0;
+    for (const folder of folders) {
+      for (const file of templatesUnder(folder)) {
+        const text = readFileSync(file, 'utf8');
+        const options = { uri: pathToFileURL(file).toString(), host };
+        const full = analyzeDocumentFullTree(text, options);
+        assert.deepEqual(analyzeDocument(text, options), full, relative(ROOT, file));
+        if (full.parametersFor !== undefined) parameterFiles++;
+        findings += full.findings.length;
+      }
+    }
+    assert.ok(parameterFiles > 20, `only ${parameterFiles} parameter files paired`);
+    assert.ok(findings > 50, `only ${findings} findings`);
+  });
+});
+
+describe('the pre-check for Service Fabric', () => {
+  /**
+   * The reference: the lower-cased text says `servicefabric`, or the text holds a `\u` escape
+   * (JSON's escape is a lower-case u only: `\U` is no escape, and `\\Users` spells nothing).
+   */
+  const reference = (text: string) => text.toLowerCase().includes('servicefabric') || /\\u/.test(text);
+
+  it('finds Service Fabric in any case, and any \\u escape that could spell it', () => {
+    const cases: Array<[string, boolean]> = [
+      ['', false],
+      ['{"type": "Microsoft.Storage/storageAccounts"}', false],
+      ['{"type": "Microsoft.ServiceFabric/clusters"}', true],
+      ['{"type": "microsoft.servicefabric/clusters"}', true],
+      ['{"type": "MICROSOFT.SERVICEFABRIC/CLUSTERS"}', true],
+      ['{"type": "Microsoft.sErViCeFaBrIc/managedClusters"}', true],
+      ['ServiceFabric', true],
+      ['{"type": "Microsoft.Service\\u0046abric/clusters"}', true],
+      ['{"type": "\\u004dicrosoft.Storage"}', true],
+      ['\\u', true],
+      ['x\\', false],
+      ['{"path": "C:\\\\Users\\\\ServiceFoo"}', false],
+      ['{"a": "\\n\\t\\"\\\\"}', false],
+      ['{"type": "Microsoft.Service Fabric"}', false],
+      ['{"type": "Microsoft.ServiceFabri"}', false],
+    ];
+    for (const [text, expected] of cases) {
+      assert.equal(mayMentionServiceFabric(text), expected, JSON.stringify(text));
+      assert.equal(reference(text), expected, `the reference on ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('agrees with the single regular expression on every fixture, corpus template and example, with and without Service Fabric', () => {
+    let without = 0;
+    for (const file of FILES) {
+      const text = readFileSync(file, 'utf8');
+      for (const variant of [text, text.replace(/servicefabric/gi, 'ServiceFoo'), text.replace(/\\u/g, 'u'), text.replace(/servicefabric/gi, 'ServiceFoo').replace(/\\u/g, 'u')]) {
+        assert.equal(mayMentionServiceFabric(variant), reference(variant), relative(ROOT, file));
+        if (!reference(variant)) without++;
+      }
+    }
+    assert.ok(without > 150, `only ${without} texts without Service Fabric`);
+  });
+
+  it('analyses a cluster whose type is spelled with JSON escapes, as the full tree does', () => {
+    const text = `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Service\\u0046abric/clusters", "name": "c", "properties": {} } ] }`;
+    assert.equal(/servicefabric/i.test(text), false);
+    const result = analyzeTemplate(text);
+    assert.deepEqual(result.findings.map((finding) => finding.code), ['sf-mits-missing']);
+    assert.deepEqual(result, analyzeTemplateFullTree(text));
+  });
+});
+
+describe('a template without Service Fabric', () => {
+  const OTHER = '"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"';
+  const nested = `{ "type": "Microsoft.Resources/deployments", "name": "n", "properties": { "mode": "Incremental", "template": { ${SCHEMA}, "resources": [] } } }`;
+  const cases: Array<[string, string, boolean]> = [
+    ['a template', `{ ${SCHEMA}, "resources": [] }`, true],
+    ['a syntax error after the $schema', `{ ${SCHEMA}, "resources": [ { "type": "x", ] ] }`, true],
+    ['an unterminated comment after the $schema', `{ ${SCHEMA}, /* "resources": [] }`, true],
+    ['the $schema after the resources', `{ "resources": [ { "type": "Microsoft.Storage/storageAccounts", "name": "s" } ], ${SCHEMA} }`, true],
+    ['a $schema in a value before the root one', `{ "metadata": { ${OTHER} }, ${SCHEMA}, "resources": [] }`, true],
+    ['a nested template with its own $schema after the root one', `{ ${SCHEMA}, "resources": [ ${nested} ] }`, true],
+    ['two root $schema, the last not a template schema', `{ ${SCHEMA}, ${OTHER.replace('$schema', '$SCHEMA')}, "resources": [] }`, false],
+    ['two root $schema, the last a template schema', `{ ${OTHER}, "resources": [], ${SCHEMA} }`, true],
+    ['a $schema that is an object', `{ "$schema": { "a": 1 }, "resources": [] }`, false],
+    ['a second root $Schema, a number, at the very end', `{ ${SCHEMA}, "resources": [], "$Schema":2}`, false],
+    ['no $schema', '{ "name": "x", "version": "1.0.0" }', false],
+    ['a parameter file', `{ ${OTHER}, "parameters": {} }`, false],
+    ['an array around a template', `[ { ${SCHEMA} } ]`, false],
+    ['a syntax error before the $schema', `{ "a": tru, ${SCHEMA}, "resources": [] }`, true],
+    ['a missing comma before the $schema', `{ "a": 1 ${SCHEMA}, "resources": [] }`, true],
+    ['a trailing comma before the $schema', `{ "a": [1,], ${SCHEMA} }`, true],
+    ['empty', '', false],
+  ];
+  for (const [what, text, isTemplate] of cases) {
+    it(`${what}: ${isTemplate ? 'a template' : 'not a template'}, no problem, as the full tree says`, () => {
+      assert.equal(mayMentionServiceFabric(text), false);
+      assert.deepEqual(analyzeTemplate(text), { isTemplate, findings: [] });
+      assertSame(text, what);
+    });
+  }
+
+  it('reads only up to the root $schema when no other $schema follows', () => {
+    const known = (text: string) => readRootSchema(text).known;
+    const tail = ', "resources": [ { "type": "x", ] ] ] } } garbage';
+    assert.deepEqual(readRootSchema(`{ ${SCHEMA}${tail}`), { known: true, schema: SCHEMA.split('"')[3] });
+    assert.deepEqual(readRootSchema(`{ "$schema": 7${tail}`), { known: true, schema: undefined });
+    assert.deepEqual(readRootSchema('{ "a": 1 }'), { known: true, schema: undefined });
+    // Another $schema later, a \u escape that could spell one, or an error on the way: read it all.
+    assert.equal(known(`{ ${SCHEMA}, "resources": [ ${nested} ] }`), false);
+    assert.equal(known(`{ ${SCHEMA}, "\\u0024schema": "x" }`), false);
+    assert.equal(known(`{ "a": tru, ${SCHEMA} }`), false);
+    assert.equal(known(`[ { ${SCHEMA} } ]`), false);
+  });
+
+  it('settles a template nested 100,000 levels deep with a syntax error: a template, no problem', () => {
+    const text = `{ ${SCHEMA}, "resources": [ { "type": "Microsoft.Storage/storageAccounts", "properties": ${'['.repeat(100_000)} } ] }`;
+    assert.deepEqual(analyzeTemplate(text), { isTemplate: true, findings: [] });
+    assert.deepEqual(analyzeTemplateFullTree(text), { isTemplate: true, findings: [] });
+  });
+});
+
+describe('the markers that make the fast reader build a resource', () => {
+  /** Every offset of each word in the lower-cased text, and of each `\u`, one search at a time. */
+  function reference(text: string): number[] {
+    const lower = text.toLowerCase();
+    assert.equal(lower.length, text.length, 'lower-casing keeps the offsets');
+    const offsets = new Set<number>();
+    for (const [haystack, needle] of [[lower, 'servicefabric'], [lower, 'deployments'], [text, '\\u']]) {
+      for (let at = haystack.indexOf(needle); at >= 0; at = haystack.indexOf(needle, at + 1)) offsets.add(at);
+    }
+    return [...offsets].sort((a, b) => a - b);
+  }
+
+  it('finds each marker in any case, in ascending order', () => {
+    const text = 'deployments ServiceFabric \\u0041 DEPLOYMENTS microsoft.servicefabric "\\\\Users" \\u\\u Deployments';
+    assert.deepEqual(markerOffsets(text), [0, 12, 26, 33, 55, 79, 81, 84]);
+    assert.deepEqual(markerOffsets(text), reference(text));
+    assert.deepEqual(markerOffsets(''), []);
+    assert.deepEqual(markerOffsets('{"type": "Microsoft.Storage/storageAccounts"}'), []);
+  });
+
+  it('agrees with one search per marker on every fixture, corpus template and example', () => {
+    let found = 0;
+    for (const file of FILES) {
+      const text = readFileSync(file, 'utf8');
+      const offsets = markerOffsets(text);
+      assert.deepEqual(offsets, reference(text), relative(ROOT, file));
+      found += offsets.length;
+    }
+    assert.ok(found > 500, `only ${found} markers`);
   });
 });
 

@@ -240,7 +240,7 @@ describe('ApplicationManifest.xml', () => {
     });
     afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-    it('finds files by name ignoring case and by extension, skips node_modules and .git, and sees new files after filesChanged', () => {
+    it('finds files by name ignoring case and by extension, skips node_modules and .git, and sees a new file once told of it', () => {
       for (const dir of ['a/b', 'node_modules/x', '.git/y']) mkdirSync(join(folder, dir), { recursive: true });
       writeFileSync(join(folder, 'a', 'b', 'applicationmanifest.XML'), '<x/>');
       writeFileSync(join(folder, 'node_modules', 'x', 'ApplicationManifest.xml'), '<x/>');
@@ -249,10 +249,12 @@ describe('ApplicationManifest.xml', () => {
       const host = new NodeWorkspaceHost({ roots: [folder] });
       assert.deepEqual(host.findFiles('ApplicationManifest.xml'), [pathToFileURL(join(folder, 'a', 'b', 'applicationmanifest.XML')).toString()]);
       assert.deepEqual(host.findFiles('*.json'), [pathToFileURL(join(folder, 'a', 't.json')).toString()]);
+      host.fileChanged(pathToFileURL(join(folder, 'a', 't.json')).toString());
       writeFileSync(join(folder, 'ApplicationManifest.xml'), '<x/>');
-      assert.equal(host.findFiles('ApplicationManifest.xml').length, 1, 'the walk is kept until files change');
-      host.filesChanged();
+      assert.equal(host.findFiles('ApplicationManifest.xml').length, 1, 'the walk is kept until a file it does not know changes');
+      host.fileChanged(pathToFileURL(join(folder, 'ApplicationManifest.xml')).toString());
       assert.equal(host.findFiles('ApplicationManifest.xml').length, 2);
+      assert.deepEqual(new NodeWorkspaceHost({ roots: [folder], trusted: () => false }).findFiles('ApplicationManifest.xml'), [], 'Restricted Mode lists nothing');
     });
 
     it('stops 16 levels deep', () => {

@@ -129,11 +129,21 @@ describe('parameter files', () => {
     assert.match(itself.problem!.message, /^This parameter file is not valid JSON here/);
   });
 
-  it('a template that is broken or too deep gives its parameter file nothing, and crashes nothing', () => {
+  it('a template that is broken or too deep gives its parameter file no finding, and crashes nothing', () => {
     const broken = TEMPLATE.replace('"resources": [', '"resources": [[');
     assert.deepEqual(analyzeDocument(PARAMETERS, { uri: P, host: memoryHost({ [T]: broken, [P]: PARAMETERS }) }).findings, []);
     const deep = `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "x": ${'['.repeat(20000)}${']'.repeat(20000)}}`;
-    assert.deepEqual(analyzeDocument(PARAMETERS, { uri: P, host: memoryHost({ [T]: deep, [P]: PARAMETERS }) }), { isTemplate: false, findings: [] });
+    // The template is read without recursion for its parameter file too: paired, nothing to report.
+    assert.deepEqual(analyzeDocument(PARAMETERS, { uri: P, host: memoryHost({ [T]: deep, [P]: PARAMETERS }) }), {
+      isTemplate: false,
+      parametersFor: T,
+      findings: [],
+      dependencies: [T],
+    });
+    // Resources nested in each other deeper than the model can walk: nothing, and no crash.
+    const child = '[{"type": "Microsoft.ServiceFabric/clusters", "name": "c", "resources": ';
+    const deepResources = `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": ${child.repeat(50000)}[]${'}]'.repeat(50000)}}`;
+    assert.deepEqual(analyzeDocument(PARAMETERS, { uri: P, host: memoryHost({ [T]: deepResources, [P]: PARAMETERS }) }), { isTemplate: false, findings: [] });
     // The template itself is read without recursion: it is a template with nothing to report.
     assert.deepEqual(analyzeDocument(deep, { uri: T, host: memoryHost({ [T]: deep, [P]: PARAMETERS }) }), { isTemplate: true, findings: [] });
   });

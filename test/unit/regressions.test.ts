@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asText, REGRESSIONS, survives } from './fuzz/harness';
+import { asText, readsDuplicatesAsJsonParse, REGRESSIONS, survives } from './fuzz/harness';
 
 /**
  * Every input that a fuzz run ever found failing, kept under test/fixtures/regressions/
@@ -17,7 +17,10 @@ describe('fuzz regressions', () => {
 
   for (const name of files) {
     it(`survives ${name}`, () => {
-      survives(asText(readFileSync(join(REGRESSIONS, name))));
+      const text = asText(readFileSync(join(REGRESSIONS, name)));
+      // A duplicate-keys case failed the stronger check of its suite; replay that one.
+      if (name.startsWith('duplicates-')) readsDuplicatesAsJsonParse(text);
+      else survives(text);
     });
   }
 });

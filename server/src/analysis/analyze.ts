@@ -1,9 +1,9 @@
 import { parseTree, printParseErrorCode, visit, type Node, type ParseError } from 'jsonc-parser';
-import { mayMentionServiceFabric, readSelectiveTree } from './fast-tree';
+import { mayMentionServiceFabric, readRootSchema, readSelectiveTree } from './fast-tree';
 import { analyzeManifest } from './manifest/analyze-manifest';
 import { isApplicationManifestUri } from './manifest/parse-manifest';
 import { propertyValue } from './json-nodes';
-import { parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, templateForParameterFile, unknownValues } from './parameter-files';
+import { isParameterFileSchema, parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, templateForParameterFile, unknownValues } from './parameter-files';
 import { RULES } from './rules';
 import { registerDocument } from './source-documents';
 import { buildTemplateContext } from './template-context';
@@ -41,24 +41,45 @@ export function analyzeTemplate(text: string): AnalysisResult {
  *
  * A template is read once, without recursion, and only what the rules can use becomes nodes
  * (fast-tree.ts); one that never mentions Service Fabric (nor, with a host, links another
- * template) only has its syntax and `$schema` checked. The results are those of
- * `analyzeTemplateFullTree`, which the tests check.
+ * template) only has its root `$schema` read, and its syntax is not checked. The results are
+ * those of `analyzeTemplateFullTree`, which the tests check.
  */
 export function analyzeDocument(text: string, options: AnalyzeOptions = {}): AnalysisResult {
   // An ApplicationManifest.xml is checked against the ARM applications of its type.
   if (options.uri !== undefined && isApplicationManifestUri(options.uri)) return analyzeManifest(text, options.host);
   const withHost = options.uri !== undefined && options.host !== undefined;
   // Parameter files are small and are paired through their whole tree.
-  if (withHost && PARAMETER_SCHEMA_IN_TEXT.test(text)) return analyzeFullText(text, options);
+  if (withHost && PARAMETER_SCHEMA_IN_TEXT.test(text)) return analyzeFullText(text, options, readTemplateFast);
   // A linked template can bring a cluster into a template that never names Service Fabric.
   const serviceFabric = mayMentionServiceFabric(text) || (withHost && /templatelink/i.test(text));
-  const tree = readSelectiveTree(text, serviceFabric ? 'relevant' : 'schema');
+  // Without a Service Fabric type there is no cluster and no application, so no finding.
+  if (!serviceFabric) return withoutServiceFabric(text);
+  const tree = readSelectiveTree(text, 'relevant');
   if (!tree.ok) return analyzeInvalidText(text, options);
   const root = tree.root;
   if (root?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) return notATemplate();
-  // Without a Service Fabric type there is no cluster and no application, so no finding.
-  if (!serviceFabric) return { isTemplate: true, findings: [] };
   return analyzeTemplateRoot(root, text, options);
+}
+
+/**
+ * A document that mentions no Service Fabric type (and links no template): whether it is a
+ * template, and nothing else. Its syntax is not checked: no cluster can be in it whatever the
+ * syntax, and VS Code's own JSON support reports syntax errors. Usually settled by reading up
+ * to the root `$schema` (readRootSchema); otherwise the whole text is read for it.
+ */
+function withoutServiceFabric(text: string): AnalysisResult {
+  const quick = readRootSchema(text);
+  let isTemplate: boolean;
+  if (quick.known) isTemplate = isDeploymentTemplateSchema(quick.schema);
+  else {
+    const tree = readSelectiveTree(text, 'schema', false);
+    if (tree.ok) isTemplate = tree.root?.type === 'object' && isDeploymentTemplateSchema(propertyValue(tree.root, '$schema')?.value);
+    else {
+      const scan = scanInvalidText(text);
+      isTemplate = scan === 'too-deep' ? SCHEMA_IN_TEXT.test(text) : scan.rootIsObject && isDeploymentTemplateSchema(scan.schema);
+    }
+  }
+  return isTemplate ? { isTemplate: true, findings: [] } : notATemplate();
 }
 
 /**
@@ -69,7 +90,39 @@ export function analyzeTemplateFullTree(text: string): AnalysisResult {
   return analyzeFullText(text, {});
 }
 
-function analyzeFullText(text: string, options: AnalyzeOptions): AnalysisResult {
+/**
+ * The straightforward analysis of a template or a parameter file with a host: everything,
+ * the template of a parameter file included, through jsonc-parser's parseTree. The reference
+ * that the tests compare `analyzeDocument` with.
+ */
+export function analyzeDocumentFullTree(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  return analyzeFullText(text, options);
+}
+
+/** How a parameter file's analysis reads its template: the root, and whether it had syntax errors. */
+type TemplateReader = (text: string) => { root: Node | undefined; errors: boolean };
+
+/** parseTree; a template nested too deeply to parse is no template here. */
+const readTemplateFull: TemplateReader = (text) => {
+  const errors: ParseError[] = [];
+  try {
+    return { root: parseTree(text, errors, PARSE_OPTIONS), errors: errors.length > 0 };
+  } catch {
+    return { root: undefined, errors: false };
+  }
+};
+
+/**
+ * The fast reader, which builds what the rules use; parseTree when it finds a syntax error
+ * (so the outcome is parseTree's, also where the two would disagree).
+ */
+const readTemplateFast: TemplateReader = (text) => {
+  const tree = readSelectiveTree(text, 'relevant', false);
+  return tree.ok ? { root: tree.root, errors: false } : readTemplateFull(text);
+};
+
+function analyzeFullText(text: string, options: AnalyzeOptions, readTemplate: TemplateReader = readTemplateFull): AnalysisResult {
+  const serviceFabric = mayMentionServiceFabric(text) || (options.uri !== undefined && options.host !== undefined && /templatelink/i.test(text));
   const errors: ParseError[] = [];
   let root: Node | undefined;
   try {
@@ -77,15 +130,18 @@ function analyzeFullText(text: string, options: AnalyzeOptions): AnalysisResult 
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
     // jsonc-parser recurses once per nesting level and overflows at about 10,000 levels.
-    return SCHEMA_IN_TEXT.test(text) ? tooDeep() : notATemplate();
+    if (!SCHEMA_IN_TEXT.test(text)) return notATemplate();
+    return serviceFabric ? tooDeep() : { isTemplate: true, findings: [] };
   }
-  if (root?.type === 'object' && options.uri !== undefined && options.host && parseParameterFile(text)) {
-    return analyzeParameterFile(text, root, errors, options.uri, options.host);
+  // A parameter file (what parseParameterFile checks, on the tree already parsed).
+  if (root?.type === 'object' && options.uri !== undefined && options.host && isParameterFileSchema(propertyValue(root, '$schema')?.value)) {
+    return analyzeParameterFile(text, root, errors, options.uri, options.host, readTemplate);
   }
   if (root?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) return notATemplate();
+  // The same pre-check as the fast path: without Service Fabric (or a linked template) no rule
+  // applies, and syntax errors are not reported.
+  if (!serviceFabric) return { isTemplate: true, findings: [] };
   if (errors.length > 0) return { isTemplate: true, findings: [], problem: invalidJson(errors[0], 'template', text.length) };
-  // The same pre-check as the fast path: without Service Fabric (or a linked template) no rule applies.
-  if (!mayMentionServiceFabric(text) && !(options.host && /templatelink/i.test(text))) return { isTemplate: true, findings: [] };
   return analyzeTemplateRoot(root, text, options);
 }
 
@@ -124,6 +180,17 @@ const tooDeep = (): AnalysisResult => ({
  * `$schema` of the tree that parseTree would recover, so the result is parseTree's.
  */
 function analyzeInvalidText(text: string, options: AnalyzeOptions): AnalysisResult {
+  const scan = scanInvalidText(text);
+  if (scan === 'too-deep') return SCHEMA_IN_TEXT.test(text) ? tooDeep() : notATemplate();
+  const { first, rootIsObject, schema } = scan;
+  if (!rootIsObject || !isDeploymentTemplateSchema(schema)) return notATemplate();
+  // The fast reader and jsonc-parser disagree about an error: trust the full tree.
+  if (!first) return analyzeFullText(text, options);
+  return { isTemplate: true, findings: [], problem: invalidJson(first, 'template', text.length) };
+}
+
+/** jsonc-parser's scan of a text: its first error, whether the root is an object, and the root's last `$schema`. */
+function scanInvalidText(text: string): { first: ParseError | undefined; rootIsObject: boolean; schema: unknown } | 'too-deep' {
   let first: ParseError | undefined;
   let depth = 0;
   let rootIsObject = false;
@@ -160,12 +227,9 @@ function analyzeInvalidText(text: string, options: AnalyzeOptions): AnalysisResu
     );
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    return SCHEMA_IN_TEXT.test(text) ? tooDeep() : notATemplate();
+    return 'too-deep';
   }
-  if (!rootIsObject || !isDeploymentTemplateSchema(schema)) return notATemplate();
-  // The fast reader and jsonc-parser disagree about an error: trust the full tree.
-  if (!first) return analyzeFullText(text, options);
-  return { isTemplate: true, findings: [], problem: invalidJson(first, 'template', text.length) };
+  return { first, rootIsObject, schema };
 }
 
 function clampRange(offset: number, length: number, textLength: number): { offset: number; length: number } {
@@ -230,30 +294,32 @@ function fixesFor(fixes: Fix[], uri: string | undefined): Fix[] {
  * A parameter file, analysed with the template it is for: a finding that rests on one of its
  * values is shown at that value, with the fixes that edit this file.
  */
-function analyzeParameterFile(text: string, root: Node, errors: ParseError[], uri: string, host: WorkspaceHost): AnalysisResult {
+function analyzeParameterFile(text: string, root: Node, errors: ParseError[], uri: string, host: WorkspaceHost, readTemplate: TemplateReader): AnalysisResult {
   const templateUri = templateForParameterFile(uri, root, host);
   const templateText = templateUri === undefined || sameUri(templateUri, uri) ? undefined : host.readFile(templateUri);
-  let template: Node | undefined;
-  const templateErrors: ParseError[] = [];
-  try {
-    template = templateText === undefined ? undefined : parseTree(templateText, templateErrors, PARSE_OPTIONS);
-  } catch {
-    // Nested too deeply to parse: the template gets its own message; its parameter file gets nothing.
-    template = undefined;
-  }
+  // Nested too deeply to parse: the template gets its own message; its parameter file gets nothing.
+  const { root: template, errors: templateErrors } = templateText === undefined ? { root: undefined, errors: false } : readTemplate(templateText);
   if (templateUri === undefined || templateText === undefined || template?.type !== 'object' || !isDeploymentTemplateSchema(propertyValue(template, '$schema')?.value)) {
     return { isTemplate: false, findings: [] };
   }
   const dependencies = [templateUri];
   if (errors.length > 0) return { isTemplate: false, parametersFor: templateUri, findings: [], problem: invalidJson(errors[0], 'parameter file', text.length), dependencies };
-  if (templateErrors.length > 0) return { isTemplate: false, parametersFor: templateUri, findings: [], dependencies };
+  if (templateErrors) return { isTemplate: false, parametersFor: templateUri, findings: [], dependencies };
 
   registerDocument(template, { uri: templateUri, text: templateText });
   const name = basenameUri(uri);
   registerDocument(root, { uri, text, parameterFile: name });
   const templateName = basenameUri(templateUri);
   const findings: Finding[] = [];
-  for (const finding of runRules(template, parameterValues(root), { uri: templateUri, host, dependencies })) {
+  let templateFindings: Finding[];
+  try {
+    templateFindings = runRules(template, parameterValues(root), { uri: templateUri, host, dependencies });
+  } catch (error) {
+    // Resources nested thousands of levels in each other (the fast reader reads any depth).
+    if (error instanceof RangeError) return { isTemplate: false, findings: [] };
+    throw error;
+  }
+  for (const finding of templateFindings) {
     const here = finding.related?.find((related) => related.uri === uri);
     if (!here) continue;
     findings.push({

@@ -1,5 +1,5 @@
 /** The pure analysis: no editor, no file system, no process. */
-export { analyzeDocument, analyzeTemplate, analyzeTemplateFullTree, type AnalyzeOptions } from './analyze';
+export { analyzeDocument, analyzeDocumentFullTree, analyzeTemplate, analyzeTemplateFullTree, type AnalyzeOptions } from './analyze';
 export { applyFix, detectFormatting, editsForFix } from './fix-edits';
 export { applyRuleLevels, RULE_LEVELS, type RuleLevel } from './rule-levels';
 export { RULES, type Rule } from './rules';

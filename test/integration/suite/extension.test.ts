@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { applyAction } from './apply-action';
 
 /** The workspace is a copy of examples/, so the hand-written *.fixed.json files are there too. */
 function workspaceFile(name: string): vscode.Uri {
@@ -63,8 +64,8 @@ describe('in VS Code', () => {
       // which VS Code sends when the user picks one; here the command resolves up to 10.
       const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, undefined, 10);
       const preferred = actions.find((action) => action.isPreferred && action.title === fix);
-      assert.ok(preferred?.edit, `no preferred "${fix}" among ${actions.map((a) => a.title).join(', ')}`);
-      assert.ok(await vscode.workspace.applyEdit(preferred.edit));
+      assert.ok(preferred, `no preferred "${fix}" among ${actions.map((a) => a.title).join(', ')}`);
+      assert.ok(await applyAction(preferred));
 
       await diagnosticsWhen(uri, (d) => !d.some((x) => codeOf(x) === file));
       assert.equal(document.getText(), readFileSync(workspaceFile(`${file}.fixed.json`).fsPath, 'utf8'));
@@ -87,8 +88,8 @@ describe('in VS Code', () => {
     assert.deepEqual([version.range.start.line, version.range.start.character], [5, 37]);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', parameters, version.range, undefined, 10);
     const raise = actions.find((action) => action.title === 'Raise clusterCodeVersion to 6.5.658.9590');
-    assert.ok(raise?.edit, `no raise fix among ${actions.map((a) => a.title).join(', ')}`);
-    assert.ok(await vscode.workspace.applyEdit(raise.edit));
+    assert.ok(raise, `no raise fix among ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await applyAction(raise));
     assert.match(document.getText(), /"clusterCodeVersion": \{ "value": "6\.5\.658\.9590" \}/);
     // Not saved: the open text wins over the file on disk, and the template follows it.
     await diagnosticsWhen(template, (d) => !d.some((x) => codeOf(x) === 'sf-version-too-low'));

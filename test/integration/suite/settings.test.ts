@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { applyAction } from './apply-action';
 
 // Settings and suppressions in a real VS Code: a changed level shows at once, the "Turn off"
 // quick fix's command writes the workspace settings, and the suppression comment hides the
@@ -88,8 +89,8 @@ describe('settings and suppressions in VS Code', () => {
 
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
     const disable = actions.find((action) => action.title === `Disable ${CODE} for this line`);
-    assert.ok(disable?.edit, `no "Disable" action among ${actions.map((a) => a.title).join(', ')}`);
-    assert.ok(await vscode.workspace.applyEdit(disable.edit));
+    assert.ok(disable, `no "Disable" action among ${actions.map((a) => a.title).join(', ')}`);
+    assert.ok(await applyAction(disable));
 
     await diagnosticsWhen(uri, (d) => d.length === 0);
     assert.equal(document.lineAt(line).text, `          // sf-managed-identity-disable-next-line ${CODE}`);

@@ -128,6 +128,17 @@ export function survives(text: string): AnalysisResult {
   return result;
 }
 
+/**
+ * A template with duplicate keys gets the findings of the same template with the duplicates
+ * resolved as JSON.parse resolves them (the last one wins), besides surviving.
+ */
+export function readsDuplicatesAsJsonParse(text: string): void {
+  const result = survives(text);
+  const resolved = analyzeTemplate(JSON.stringify(JSON.parse(text)));
+  assert.equal(result.isTemplate, resolved.isTemplate);
+  assert.deepEqual(result.findings.map((f) => f.code).sort(), resolved.findings.map((f) => f.code).sort());
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Keeps a failing input under test/fixtures/regressions/, named by its content. */

@@ -30,6 +30,21 @@ export const armExpressionSyntax: Rule = {
         if (node.children?.[1] && !isDescriptiveMetadata(node)) stack.push(node.children[1]);
         continue;
       }
+      if (node.type === 'object' && node.children) {
+        // A name given twice: the last one wins (as in JSON.parse, and as the rules read it),
+        // so an expression under an earlier one is never evaluated and gets no finding.
+        const later = new Set<string>();
+        const kept: Node[] = [];
+        for (let i = node.children.length - 1; i >= 0; i--) {
+          const key = node.children[i].children?.[0]?.value;
+          const name = typeof key === 'string' ? key.toLowerCase() : undefined;
+          if (name !== undefined && later.has(name)) continue;
+          if (name !== undefined) later.add(name);
+          kept.push(node.children[i]);
+        }
+        for (const child of kept) stack.push(child);
+        continue;
+      }
       if (node.children) {
         for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
         continue;
