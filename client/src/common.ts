@@ -8,6 +8,7 @@ import {
   type LanguageClientOptions,
 } from 'vscode-languageclient';
 import { registerGitBaseline } from './git-baseline';
+import { MANIFEST_DOCUMENTS } from './manifest';
 import { registerStaleEditGuard } from './stale-edit-guard';
 import { registerWorkspaceTrust } from './workspace-trust';
 
@@ -58,7 +59,7 @@ export async function startClient(
   };
   const clientOptions: LanguageClientOptions = {
     // The server decides by `$schema` which of these are ARM templates; the rest get nothing.
-    documentSelector: [{ language: 'json' }, { language: 'jsonc' }, { language: 'arm-template' }],
+    documentSelector: [{ language: 'json' }, { language: 'jsonc' }, { language: 'arm-template' }, ...MANIFEST_DOCUMENTS],
     initializationOptions: { clientCommands: [TURN_OFF_RULE_COMMAND], ...host.initializationOptions },
     middleware: {
       provideCodeLenses: (document, token, next) =>

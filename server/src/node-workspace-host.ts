@@ -8,6 +8,11 @@ import { decode } from './text-decoding';
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** Enough for the folders of the open templates; beyond it the cache starts over. */
 const MAX_CACHED_FILES = 500;
+/** findFiles looks at no more than this many entries (files and folders), and this many levels deep. */
+export const MAX_WALK_ENTRIES = 50_000;
+export const MAX_WALK_DEPTH = 16;
+/** Folders findFiles never enters. */
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git']);
 
 export interface NodeWorkspaceHostOptions {
   /** The folders files may be read from: the workspace folders, or the CLI's folders. */
@@ -43,6 +48,9 @@ export class NodeWorkspaceHost implements WorkspaceHost {
   /** For an unchanging host: what readFile and listDirectory answered, by URI. */
   private readonly reads = new Map<string, string | undefined>();
   private readonly listings = new Map<string, string[]>();
+  /** Every file under the roots, as a walk found them; dropped when a file is created or deleted. */
+  private allFiles: string[] | undefined;
+  private knownFiles: Set<string> | undefined;
   readonly unchanging: boolean;
 
   constructor(private readonly options: NodeWorkspaceHostOptions) {
@@ -162,6 +170,62 @@ export class NodeWorkspaceHost implements WorkspaceHost {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Files named `fileName` (ignoring case), or with the extension of `*.<extension>`, under the
+   * roots, found by one walk that is kept until a file it does not know is created
+   * (`fileChanged`). The walk skips node_modules and .git, follows no symbolic link to a folder,
+   * and stops after MAX_WALK_ENTRIES entries or MAX_WALK_DEPTH levels. Open documents that are
+   * not saved yet count too. In Restricted Mode it lists nothing.
+   */
+  findFiles(fileName: string): string[] {
+    if (this.options.trusted?.() === false) return [];
+    this.allFiles ??= this.walk();
+    const wanted = fileName.toLowerCase();
+    const matches = wanted.startsWith('*.')
+      ? (name: string) => name.toLowerCase().endsWith(wanted.substring(1))
+      : (name: string) => name.toLowerCase() === wanted;
+    const found = this.allFiles.filter((uri) => matches(basename(pathOf(uri) ?? '')));
+    for (const open of this.options.openDocuments?.() ?? []) {
+      const path = pathOf(open);
+      if (path !== undefined && matches(basename(path)) && this.lexicallyInside(path) && !found.includes(open)) found.push(open);
+    }
+    return found;
+  }
+
+  /**
+   * A file was created, changed or deleted: a file the walk did not see (created, or renamed to)
+   * makes the next findFiles walk again. A deleted file may stay listed; it then reads as missing.
+   */
+  fileChanged(uri: string): void {
+    if (this.unchanging || this.allFiles === undefined) return;
+    this.knownFiles ??= new Set(this.allFiles);
+    if (!this.knownFiles.has(uri)) {
+      this.allFiles = undefined;
+      this.knownFiles = undefined;
+    }
+  }
+
+  private walk(): string[] {
+    const files: string[] = [];
+    let entries = 0;
+    const visit = (folder: string, depth: number): void => {
+      let children;
+      try {
+        children = readdirSync(folder, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const child of children) {
+        if (++entries > MAX_WALK_ENTRIES) return;
+        const path = resolve(folder, child.name);
+        if (child.isFile()) files.push(pathToFileURL(path).toString());
+        else if (child.isDirectory() && depth + 1 < MAX_WALK_DEPTH && !SKIPPED_FOLDERS.has(child.name)) visit(path, depth + 1);
+      }
+    };
+    for (const root of this.roots) visit(root, 0);
+    return files;
   }
 
   parameterFileMapping(): ReadonlyArray<{ template: string; parameters: string }> {

@@ -246,7 +246,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (watchedFilesDynamic) {
       // Parameter files that are not open change on disk; the server hears of it here.
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{json,jsonc}' }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{json,jsonc}' }, { globPattern: '**/ApplicationManifest.xml' }] })
         .catch(() => undefined);
     }
   });

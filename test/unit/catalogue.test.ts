@@ -51,6 +51,8 @@ describe('rule catalogue', () => {
       'sf-code-version-with-automatic-upgrades',
       'sf-force-restart-needed',
       'sf-force-restart-on',
+      'sf-identity-not-in-manifest',
+      'sf-manifest-identity-unbound',
       'sf-mits-missing',
       'sf-setting-not-string',
       'sf-version-too-low',

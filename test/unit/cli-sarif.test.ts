@@ -63,6 +63,8 @@ describe('command line: --format sarif', () => {
         ['sf-code-version-with-automatic-upgrades', 'SfCodeVersionWithAutomaticUpgrades', 'warning'],
         ['arm-expression-syntax', 'ArmExpressionSyntax', 'warning'],
         ['sf-force-restart-needed', 'SfForceRestartNeeded', 'warning'],
+        ['sf-identity-not-in-manifest', 'SfIdentityNotInManifest', 'error'],
+        ['sf-manifest-identity-unbound', 'SfManifestIdentityUnbound', 'warning'],
       ],
     );
     for (const rule of driver.rules) {
@@ -89,6 +91,7 @@ describe('command line: --format sarif', () => {
         ['sf-version-too-low', 1, 'error', 'examples/parameter-files/azuredeploy.parameters.json'],
         ['sf-force-restart-on', 2, 'warning', 'examples/parameter-files/azuredeploy.parameters.json'],
         ['sf-app-identity-api-version', 3, 'error', 'examples/sf-app-identity-api-version.json'],
+        ['sf-identity-not-in-manifest', 8, 'error', 'examples/sf-application/azuredeploy.json'],
         ['sf-code-version-with-automatic-upgrades', 5, 'warning', 'examples/sf-code-version-with-automatic-upgrades.json'],
         ['sf-force-restart-on', 2, 'warning', 'examples/sf-force-restart-on.json'],
         ['sf-force-restart-on', 2, 'warning', 'examples/sf-mits-missing.fixed.json'],
@@ -97,7 +100,7 @@ describe('command line: --format sarif', () => {
         ['sf-version-too-low', 1, 'error', 'examples/sf-version-too-low.json'],
       ],
     );
-    const version = log.runs[0].results[10];
+    const version = log.runs[0].results[11];
     const location = version.locations[0].physicalLocation;
     assert.deepEqual(location.artifactLocation, { uri: 'examples/sf-version-too-low.json', uriBaseId: '%SRCROOT%' });
     assert.deepEqual(location.region, {
@@ -198,7 +201,7 @@ describe('command line: --format sarif', () => {
     const { status, log } = sarif(ROOT, '--rule', 'sf-force-restart-on', 'examples');
     assert.equal(status, 0);
     assert.ok(validate(log));
-    assert.equal(log.runs[0].tool.driver.rules.length, 8);
+    assert.equal(log.runs[0].tool.driver.rules.length, 10);
     assert.deepEqual(
       log.runs[0].results.map((result: any) => [result.ruleId, result.ruleIndex, result.locations[0].physicalLocation.artifactLocation.uri]),
       [

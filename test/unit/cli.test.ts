@@ -25,6 +25,7 @@ describe('command line', () => {
         'examples/parameter-files/azuredeploy.parameters.json:6:38 error sf-version-too-low',
         'examples/parameter-files/azuredeploy.parameters.json:8:16 warning sf-force-restart-on',
         'examples/sf-app-identity-api-version.json:11:21 error sf-app-identity-api-version',
+        'examples/sf-application/azuredeploy.json:46:21 error sf-identity-not-in-manifest',
         'examples/sf-code-version-with-automatic-upgrades.json:12:9 warning sf-code-version-with-automatic-upgrades',
         'examples/sf-force-restart-on.json:23:11 warning sf-force-restart-on',
         'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on',
@@ -34,7 +35,8 @@ describe('command line', () => {
       ],
     );
     assert.match(stdout, /^ {2}examples\/sf-version-too-low\.json:7:29 note The value 6\.5\.641\.9590 comes from parameter 'clusterCodeVersion'\.$/m);
-    assert.equal(stderr, '11 findings (5 errors, 6 warnings) in 14 ARM templates and 1 parameter file.\n');
+    assert.match(stdout, /^ {2}examples\/sf-application\/ApplicationPackageRoot\/ApplicationManifest\.xml:20:5 note The managed identities of application type 'OrdersAppType' in ApplicationManifest\.xml\.$/m);
+    assert.equal(stderr, '12 findings (6 errors, 6 warnings) in 15 ARM templates and 1 parameter file.\n');
   });
 
   it('exits 0 with --exit-zero, and when there are only warnings', () => {
@@ -103,11 +105,11 @@ describe('command line', () => {
     );
     // 14 templates: 6 rules with an example and its fixed copy, the managed cluster, and the
     // template of examples/parameter-files.
-    assert.equal(restart.stderr, '4 findings (0 errors, 4 warnings) in 14 ARM templates and 1 parameter file.\n');
+    assert.equal(restart.stderr, '4 findings (0 errors, 4 warnings) in 15 ARM templates and 1 parameter file.\n');
     const two = run('--rule=sf-version-too-low', '--rule', 'sf-mits-missing', 'examples');
     assert.equal(two.status, 1);
     // sf-mits-missing.json, sf-version-too-low.json, and the parameter-files pair (6.5.641.9590 from the file).
-    assert.equal(two.stderr, '4 findings (4 errors, 0 warnings) in 14 ARM templates and 1 parameter file.\n');
+    assert.equal(two.stderr, '4 findings (4 errors, 0 warnings) in 15 ARM templates and 1 parameter file.\n');
   });
 
   it('refuses an unknown --rule code with exit 2 and lists the codes', () => {
@@ -115,7 +117,7 @@ describe('command line', () => {
       const { status, stdout, stderr } = run(...args);
       assert.equal(status, 2, args.join(' '));
       assert.equal(stdout, '');
-      assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, sf-app-identity-api-version, sf-setting-not-string, sf-code-version-with-automatic-upgrades, arm-expression-syntax, sf-force-restart-needed, not .+\.\n/);
+      assert.match(stderr, /^sf-managed-identity: --rule takes one of sf-mits-missing, sf-version-too-low, sf-force-restart-on, sf-app-identity-api-version, sf-setting-not-string, sf-code-version-with-automatic-upgrades, arm-expression-syntax, sf-force-restart-needed, sf-identity-not-in-manifest, sf-manifest-identity-unbound, not .+\.\n/);
     }
   });
 

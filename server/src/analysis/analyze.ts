@@ -1,6 +1,8 @@
 import { parseTree, printParseErrorCode, visit, type Node, type ParseError } from 'jsonc-parser';
 import { compareWithBaseline, type Baseline } from './baseline';
 import { mayMentionServiceFabric, readRootSchema, readSelectiveTree } from './fast-tree';
+import { analyzeManifest } from './manifest/analyze-manifest';
+import { isApplicationManifestUri } from './manifest/parse-manifest';
 import { propertyValue } from './json-nodes';
 import { isParameterFileSchema, parameterFileFor, parameterValues, parseParameterFile, PARSE_OPTIONS, templateForParameterFile, unknownValues } from './parameter-files';
 import { RULES } from './rules';
@@ -46,6 +48,8 @@ export function analyzeTemplate(text: string): AnalysisResult {
  * those of `analyzeTemplateFullTree`, which the tests check.
  */
 export function analyzeDocument(text: string, options: AnalyzeOptions = {}): AnalysisResult {
+  // An ApplicationManifest.xml is checked against the ARM applications of its type.
+  if (options.uri !== undefined && isApplicationManifestUri(options.uri)) return analyzeManifest(text, options.host);
   const withHost = options.uri !== undefined && options.host !== undefined;
   // Parameter files are small and are paired through their whole tree.
   if (withHost && PARAMETER_SCHEMA_IN_TEXT.test(text)) return analyzeFullText(text, options, readTemplateFast);

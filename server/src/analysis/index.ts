@@ -12,3 +12,5 @@ export { ENABLE_TITLE, enablePlan, enableTargets, type EnablePlan, type EnableTa
 export { hoverInfo, type HoverInfo, type HoverTopic, type VersionSupport } from './hover-info';
 export { checkSize, DEFAULT_MAX_FILE_SIZE_MB, SCHEMA_SEARCH_LENGTH, validMaxFileSizeMB } from './size-limit';
 export { FIX_ALL_KIND, fixAll } from './fix-all';
+export { APPLICATION_MANIFEST_FILE, isApplicationManifestUri, parseApplicationManifest, type ApplicationManifest, type ManifestParse } from './manifest/parse-manifest';
+export { addManagedIdentityEdit, type OffsetEdit as ManifestEdit } from './manifest/manifest-edit';

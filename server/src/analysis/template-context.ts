@@ -45,6 +45,10 @@ export interface TemplateContext {
   clusters: ClusterContext[];
   identityApplications: IdentityApplication[];
   applications: ApplicationContext[];
+  /** Every resource declaration, of any type. */
+  resources: ResourceEntry[];
+  /** Where the template is and who reads other files, when the analysis has a host. */
+  link?: LinkOptions;
 }
 
 /** Every application resource, whether it uses an identity or not. */
@@ -60,7 +64,8 @@ export function buildTemplateContext(root: Node, options: TemplateScopeOptions &
   const clusters: ClusterContext[] = [];
   const identityApplications: IdentityApplication[] = [];
   const applications: ApplicationContext[] = [];
-  for (const entry of collectResources(root, options)) {
+  const resources = collectResources(root, options);
+  for (const entry of resources) {
     if (entry.type === CLUSTER_TYPE && entry.typeNode) {
       const name = knownName(entry);
       clusters.push({
@@ -87,7 +92,7 @@ export function buildTemplateContext(root: Node, options: TemplateScopeOptions &
     const cluster = clusterOf(application.entry, clusters);
     cluster?.identityApplications.push(application);
   }
-  return { root, clusters, identityApplications, applications };
+  return { root, clusters, identityApplications, applications, resources, ...(options.link ? { link: options.link } : {}) };
 }
 
 /** `properties.upgradeMode` evaluated: known only when it evaluates to a string written somewhere. */

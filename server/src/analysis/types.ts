@@ -40,6 +40,12 @@ export interface Fix {
   title: string;
   isPreferred?: boolean;
   changes: JsonChange[];
+  /**
+   * Text edits of another document that is not JSON (an ApplicationManifest.xml), computed
+   * against `text`, that document's text when the analysis read it. The edit is offered only
+   * while the document still has that text.
+   */
+  documentEdit?: { uri: string; text: string; edits: Array<{ offset: number; length: number; content: string }> };
 }
 
 /** What a rule reports. */
@@ -59,7 +65,7 @@ export interface Finding {
 
 /** Why a document could not be analysed, when it is an ARM template but unreadable. */
 export interface AnalysisProblem {
-  kind: 'invalid-json' | 'too-deep' | 'too-large';
+  kind: 'invalid-json' | 'invalid-xml' | 'too-deep' | 'too-large';
   message: string;
   range: OffsetRange;
 }

@@ -17,6 +17,12 @@ export interface WorkspaceHost {
    */
   readonly unchanging?: boolean;
   /**
+   * Optional: the URIs of the files in the workspace named `fileName` (compared ignoring case),
+   * or, for `*.<extension>`, of every file with that extension; bounded, so a huge workspace
+   * gives a partial answer. Hosts without it (or in Restricted Mode) find nothing on disk.
+   */
+  findFiles?(fileName: string): string[];
+  /**
    * Optional, for the workspace-wide scan: the files and sub-folders of a folder (symbolic links
    * to folders are not followed, so a walk cannot loop); empty when it is outside the workspace.
    */

@@ -55,7 +55,7 @@ export function fixText(text: string, include: (finding: Finding) => boolean, an
         refused.add(key);
         skipped.push({ code: finding.code, title: fix.title, reason });
       };
-      if (fix.changes.some((change) => change.uri !== undefined)) {
+      if (fix.documentEdit || fix.changes.some((change) => change.uri !== undefined)) {
         refuse('it would edit another file');
         continue;
       }

@@ -12,6 +12,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { editsForFix, FIX_ALL_KIND, fixAll, type AnalysisResult, type Finding, type Fix } from '../analysis';
 import { SOURCE, toDiagnostic, toRange, type OtherDocument, type RuleDocsUri } from './diagnostics';
+import { otherDocumentEdit } from './document-edits';
 
 /**
  * Quick fixes for the findings in the request's range, attached to the client's diagnostics
@@ -44,6 +45,12 @@ export function codeActions(
     for (const [index, fix] of finding.fixes.entries()) {
       // The analysis only hands out fixes for this document; never edit another file blind.
       if (fix.changes.some((change) => change.uri !== undefined)) continue;
+      if (fix.documentEdit) {
+        // An edit of another document (the application manifest) is small: computed now, never resolved.
+        const edit = otherDocumentEdit(fix, other, versionedEdits);
+        if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.isPreferred === true, edit });
+        continue;
+      }
       if (lazy) {
         // The client asks for the edit (codeAction/resolve) only for the action the user picks.
         const data: FixData = { uri: document.uri, version: document.version, code: finding.code, offset: finding.range.offset, length: finding.range.length, fix: index };
@@ -92,7 +99,7 @@ export function resolveCodeAction(action: CodeAction, document: TextDocument | u
   if (action.edit || !isFixData(data) || !document || document.uri !== data.uri || document.version !== data.version) return action;
   const finding = result.findings.find((candidate) => candidate.code === data.code && candidate.range.offset === data.offset && candidate.range.length === data.length);
   const fix = finding?.fixes[data.fix];
-  if (!fix || fix.title !== action.title || fix.changes.some((change) => change.uri !== undefined)) return action;
+  if (!fix || fix.title !== action.title || fix.documentEdit || fix.changes.some((change) => change.uri !== undefined)) return action;
   const edit = workspaceEdit(document, fix, versionedEdits);
   return edit ? { ...action, edit } : action;
 }

@@ -1,6 +1,6 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { hasComments, suppressionEdit, type Finding } from '../analysis';
+import { hasComments, isApplicationManifestUri, suppressionEdit, type Finding } from '../analysis';
 import { diagnosticFor, toWorkspaceEdit } from './code-actions';
 import type { RuleDocsUri } from './diagnostics';
 
@@ -28,6 +28,8 @@ export interface SuppressionActionOptions {
  * comment (their author chose comments), are offered the comment.
  */
 export function acceptsComments(document: TextDocument): boolean {
+  // An ApplicationManifest.xml is XML: a JSON comment there would break it.
+  if (isApplicationManifestUri(document.uri)) return false;
   return COMMENT_LANGUAGES.has(document.languageId) || hasComments(document.getText());
 }
 

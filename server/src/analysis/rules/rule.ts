@@ -1,3 +1,4 @@
+import type { ManifestContext } from '../manifest/analyze-manifest';
 import type { TemplateContext } from '../template-context';
 import type { Finding, Severity } from '../types';
 
@@ -9,4 +10,6 @@ export interface Rule {
   /** One line, for the README, the CLI's JSON and SARIF rule metadata. */
   description: string;
   check(template: TemplateContext): Finding[];
+  /** For rules about an ApplicationManifest.xml: its findings, given the ARM applications of its type. */
+  checkManifest?(manifest: ManifestContext): Finding[];
 }
