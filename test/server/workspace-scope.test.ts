@@ -195,6 +195,30 @@ describe('workspace scope: the Problems panel covers unopened templates', functi
     });
   });
 
+  describe('pull, in Restricted Mode', () => {
+    it('registers the workspace provider only once trust is granted, and then reports the workspace', async () => {
+      const { client, logs } = startClient();
+      try {
+        await client.initialize(PULL_CLIENT, [{ uri: rootUri, name: 'ws' }], { workspaceTrusted: false });
+        // An open document is analysed meanwhile: the server has read its settings by then.
+        const probe = 'untitled:probe.json';
+        await client.open(probe, FORCE_RESTART);
+        await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: probe } });
+        const workspaceProvider = () => client.registrations.find((r) => (r.registerOptions as { workspaceDiagnostics?: boolean } | undefined)?.workspaceDiagnostics === true);
+        assert.equal(workspaceProvider(), undefined, 'no workspace provider in Restricted Mode');
+        await client.connection.sendNotification('sfManagedIdentity/workspaceTrusted');
+        for (let i = 0; i < 200 && workspaceProvider() === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+        assert.ok(workspaceProvider(), 'the workspace provider is registered once trust is granted');
+        const report = await pullWorkspace(client);
+        const reported = new Set(report.items.filter((item) => item.kind === 'full' && item.items.length > 0).map((item) => key(item.uri)));
+        for (const [uri, findings] of cli) if (findings.length > 0) assert.ok(reported.has(uri), uri);
+        assert.equal(logs.filter((line) => line.startsWith('Workspace scan:')).length, 1);
+      } finally {
+        await client.dispose();
+      }
+    });
+  });
+
   describe('push (publishDiagnostics), for a client without pull', () => {
     let client: LspClient;
     let progress: Progress[];

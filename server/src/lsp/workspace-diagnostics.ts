@@ -166,7 +166,10 @@ export class WorkspaceDiagnostics {
 
   /** Workspace trust was granted: what Restricted Mode held back may be scanned now. */
   trustGranted(): void {
-    if (this.scope === 'workspace') this.scheduleScan(0);
+    if (this.scope !== 'workspace') return;
+    // In Restricted Mode the provider was not registered: a pull client would never ask.
+    this.register();
+    this.scheduleScan(0);
   }
 
   /** Scans again after `delay`, superseding (cancelling) any scan in progress. */
