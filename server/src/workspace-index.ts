@@ -211,6 +211,7 @@ export async function buildIndex(host: WorkspaceHost, roots: readonly string[], 
 export class IndexHost implements WorkspaceHost {
   readonly unchanging = true;
   private readonly reads = new Map<string, string | undefined>();
+  private readonly found = new Map<string, string[]>();
 
   constructor(
     private readonly base: WorkspaceHost,
@@ -231,5 +232,15 @@ export class IndexHost implements WorkspaceHost {
 
   parameterFileMapping(): ReadonlyArray<{ template: string; parameters: string }> {
     return this.base.parameterFileMapping();
+  }
+
+  /** The base host's answer (the application manifests of an ARM application, say), once per pass. */
+  findFiles(fileName: string): string[] {
+    let found = this.found.get(fileName);
+    if (found === undefined) {
+      found = this.base.findFiles?.(fileName) ?? [];
+      this.found.set(fileName, found);
+    }
+    return [...found];
   }
 }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FolderEntryInfo, WorkspaceHost } from '../../server/src/analysis';
+import { analyzeDocument } from '../../server/src/analysis';
 import { NodeWorkspaceHost } from '../../server/src/node-workspace-host';
+import { ROOT } from './helpers';
 import { buildIndex, ExcludeMatcher, globToRegExp, IndexHost, isCandidate } from '../../server/src/workspace-index';
 
 /** A workspace in memory: file URI → text. Folders are implied by the paths. */
@@ -142,6 +144,20 @@ describe('workspace index: the walk', () => {
     assert.equal(indexHost.readFile('file:///ws/a.json'), 'A');
     assert.equal(reads, 1);
     assert.equal(indexHost.unchanging, true);
+  });
+});
+
+describe('workspace index: the application manifest check through an index host', () => {
+  it('finds the manifest of an unopened template, as the Node host alone does', async () => {
+    const folder = pathToFileURL(join(ROOT, 'examples', 'sf-application')).toString();
+    const host = new NodeWorkspaceHost({ roots: [join(ROOT, 'examples', 'sf-application')] });
+    const template = `${folder}/azuredeploy.json`;
+    const codes = (result: { findings: Array<{ code: string }> }) => result.findings.map((finding) => finding.code);
+    const alone = codes(analyzeDocument(host.readFile(template)!, { uri: template, host }));
+    assert.ok(alone.includes('sf-identity-not-in-manifest'), alone.join(', '));
+    const index = await buildIndex(host, [folder]);
+    const indexHost = new IndexHost(host, index);
+    assert.deepEqual(codes(analyzeDocument(indexHost.readFile(template)!, { uri: template, host: indexHost })), alone);
   });
 });
 
