@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 // Desktop only: the language server is a Node process, a child of the extension host, which this
-// test kills. The web suite (npm run test:web) runs every other file of this folder.
+// test kills. The web suite (npm run test:web) runs the suites listed in test/integration/web/index.ts.
 
 function codeOf(diagnostic: vscode.Diagnostic): string {
   const code = diagnostic.code;
