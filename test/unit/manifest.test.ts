@@ -118,6 +118,25 @@ describe('ApplicationManifest.xml', () => {
     }
   });
 
+  describe('names XML has to escape or cannot hold', () => {
+    const before = '<ApplicationManifest ApplicationTypeName="A">\n  <Principals>\n    <ManagedIdentities>\n    </ManagedIdentities>\n  </Principals>\n</ApplicationManifest>';
+    for (const name of ['tab\there', 'line\nbreak', 'cr\rhere', 'amp&<"q']) {
+      it(`${JSON.stringify(name)} reads back the same from the manifest`, () => {
+        const edit = addManagedIdentityEdit(before, parsed(before), name);
+        const text = before.substring(0, edit.offset) + edit.content + before.substring(edit.offset + edit.length);
+        assert.deepEqual(parsed(text).identities.map((identity) => identity.value), [name]);
+      });
+    }
+    it('offers no manifest edit for a name with a control character, only the finding', () => {
+      const template = TEMPLATE_TEXT.replace('"Reportng"', '"Re\\u0001portng"');
+      assert.notEqual(template, TEMPLATE_TEXT);
+      const result = analyzeDocument(template, { uri: T, host: memoryHost({ [M]: MANIFEST_TEXT, [T]: template }) });
+      const finding = result.findings.find((f) => f.code === 'sf-identity-not-in-manifest' && f.message.includes('\u0001'));
+      assert.ok(finding, result.findings.map((f) => f.message).join('\n'));
+      assert.equal((finding.fixes ?? []).some((fix) => fix.documentEdit !== undefined), false);
+    });
+  });
+
   describe('sf-identity-not-in-manifest (the template side)', () => {
     const files = { [M]: MANIFEST_TEXT, [T]: TEMPLATE_TEXT };
 

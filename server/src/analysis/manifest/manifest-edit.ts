@@ -11,9 +11,27 @@ export interface OffsetEdit {
 /** Root children that come before `<Principals>` in the ApplicationManifest schema. */
 const BEFORE_PRINCIPALS = ['Description', 'Parameters', 'ServiceManifestImport', 'ServiceTypeHealthPolicy', 'ServiceTemplates', 'DefaultServices'];
 
-/** `value` as the text of a double-quoted XML attribute value. */
+/**
+ * Whether XML 1.0 can hold `value` at all (its `Char` production): not C0 controls other than
+ * tab, line feed and carriage return, not lone surrogates, not U+FFFE or U+FFFF.
+ */
+export function isXmlText(value: string): boolean {
+  return !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+}
+
+/**
+ * `value` as the text of a double-quoted XML attribute value. Tab, line feed and carriage
+ * return are written as character references: written as they are, a parser normalises them to
+ * spaces, and the name would read back different.
+ */
 export function xmlAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
 }
 
 /**

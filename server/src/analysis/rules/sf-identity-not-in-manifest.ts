@@ -1,6 +1,6 @@
 // A managedIdentities name that the application type's ApplicationManifest.xml does not declare fails the deployment with "Identity 'X' is not defined in the ApplicationManifest".
 import { armApplications, closestName, findManifest } from '../manifest/application-identities';
-import { addManagedIdentityEdit } from '../manifest/manifest-edit';
+import { addManagedIdentityEdit, isXmlText } from '../manifest/manifest-edit';
 import { changeAt, findingAt } from '../source-documents';
 import type { Finding, Fix, RelatedLocation } from '../types';
 import { basenameUri } from '../workspace-host';
@@ -27,14 +27,17 @@ export const sfIdentityNotInManifest: Rule = {
       for (const identity of application.identities) {
         if (declared.includes(identity.name)) continue;
         const closest = closestName(identity.name, declared);
-        const fixes: Fix[] = [
-          {
-            title: `Add ManagedIdentity '${identity.name}' to ${fileName}`,
-            isPreferred: true,
-            changes: [],
-            documentEdit: { uri, text, edits: [addManagedIdentityEdit(text, manifest, identity.name)] },
-          },
-        ];
+        // A name XML cannot hold (a control character) gets no edit that would break the manifest.
+        const fixes: Fix[] = isXmlText(identity.name)
+          ? [
+              {
+                title: `Add ManagedIdentity '${identity.name}' to ${fileName}`,
+                isPreferred: true,
+                changes: [],
+                documentEdit: { uri, text, edits: [addManagedIdentityEdit(text, manifest, identity.name)] },
+              },
+            ]
+          : [];
         if (closest !== undefined && identity.written) {
           fixes.push({ title: `Use '${closest}' from ${fileName}`, changes: [changeAt(identity.written.node, closest)] });
         }
