@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { FolderEntryInfo, WorkspaceHost } from './analysis';
+import { normalizeUri, type FolderEntryInfo, type WorkspaceHost } from './analysis';
 import { decode } from './text-decoding';
 
 /** Parameter files and templates are small; a larger file is not read for them. */
@@ -187,9 +187,14 @@ export class NodeWorkspaceHost implements WorkspaceHost {
       ? (name: string) => name.toLowerCase().endsWith(wanted.substring(1))
       : (name: string) => name.toLowerCase() === wanted;
     const found = this.allFiles.filter((uri) => matches(basename(pathOf(uri) ?? '')));
+    // VS Code and pathToFileURL percent-encode some characters differently (parentheses, say):
+    // an open document is the same file as the one the walk found if the decoded URIs are equal.
+    let walked: Set<string> | undefined;
     for (const open of this.options.openDocuments?.() ?? []) {
       const path = pathOf(open);
-      if (path !== undefined && matches(basename(path)) && this.lexicallyInside(path) && !found.includes(open)) found.push(open);
+      if (path === undefined || !matches(basename(path)) || !this.lexicallyInside(path)) continue;
+      walked ??= new Set(found.map(normalizeUri));
+      if (!walked.has(normalizeUri(open))) found.push(open);
     }
     return found;
   }
@@ -200,8 +205,8 @@ export class NodeWorkspaceHost implements WorkspaceHost {
    */
   fileChanged(uri: string): void {
     if (this.unchanging || this.allFiles === undefined) return;
-    this.knownFiles ??= new Set(this.allFiles);
-    if (!this.knownFiles.has(uri)) {
+    this.knownFiles ??= new Set(this.allFiles.map(normalizeUri));
+    if (!this.knownFiles.has(normalizeUri(uri))) {
       this.allFiles = undefined;
       this.knownFiles = undefined;
     }

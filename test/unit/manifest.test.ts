@@ -276,6 +276,20 @@ describe('ApplicationManifest.xml', () => {
       assert.deepEqual(new NodeWorkspaceHost({ roots: [folder], trusted: () => false }).findFiles('ApplicationManifest.xml'), [], 'Restricted Mode lists nothing');
     });
 
+    it('takes a URI encoded as VS Code does it for the same file as the walk\'s', () => {
+      mkdirSync(join(folder, 'app (1)'));
+      writeFileSync(join(folder, 'app (1)', 'ApplicationManifest.xml'), '<x/>');
+      const walked = pathToFileURL(join(folder, 'app (1)', 'ApplicationManifest.xml')).toString();
+      // VS Code's URI.toString() encodes parentheses; pathToFileURL does not.
+      const asVsCode = walked.replace('(', '%28').replace(')', '%29');
+      assert.notEqual(asVsCode, walked);
+      const host = new NodeWorkspaceHost({ roots: [folder], openDocuments: () => [asVsCode], openDocument: (uri) => (uri === asVsCode ? '<x/>' : undefined) });
+      assert.deepEqual(host.findFiles('ApplicationManifest.xml'), [walked], 'listed once');
+      host.fileChanged(asVsCode);
+      writeFileSync(join(folder, 'ApplicationManifest.xml'), '<x/>');
+      assert.equal(host.findFiles('ApplicationManifest.xml').length, 1, 'a change to a known file, however encoded, keeps the walk');
+    });
+
     it('stops 16 levels deep', () => {
       const deep = join(folder, ...Array.from({ length: 20 }, (_, i) => `d${i}`));
       mkdirSync(deep, { recursive: true });
