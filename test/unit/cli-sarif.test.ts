@@ -98,7 +98,14 @@ describe('command line: --format sarif', () => {
         ['sf-mits-missing', 0, 'error', 'examples/sf-mits-missing.json'],
         ['sf-setting-not-string', 4, 'warning', 'examples/sf-setting-not-string.json'],
         ['sf-version-too-low', 1, 'error', 'examples/sf-version-too-low.json'],
+        // An Error through the application template beside it (app.json), which gets nothing itself.
+        ['sf-mits-missing', 0, 'error', 'examples/split-app-cluster/cluster.json'],
       ],
+    );
+    const split = log.runs[0].results[12];
+    assert.deepEqual(
+      split.relatedLocations.map((related: any) => [related.physicalLocation.artifactLocation.uri, related.physicalLocation.region.startLine, related.message.text]),
+      [['examples/split-app-cluster/app.json', 18, 'An application in app.json uses a managed identity.']],
     );
     const version = log.runs[0].results[11];
     const location = version.locations[0].physicalLocation;

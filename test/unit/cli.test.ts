@@ -32,11 +32,14 @@ describe('command line', () => {
         'examples/sf-mits-missing.json:10:15 error sf-mits-missing',
         'examples/sf-setting-not-string.json:24:63 warning sf-setting-not-string',
         'examples/sf-version-too-low.json:19:39 error sf-version-too-low',
+        // The cluster has no application of its own: app.json beside it deploys one to it.
+        'examples/split-app-cluster/cluster.json:10:15 error sf-mits-missing',
       ],
     );
+    assert.match(stdout, /^ {2}examples\/split-app-cluster\/app\.json:18:30 note An application in app\.json uses a managed identity\.$/m);
     assert.match(stdout, /^ {2}examples\/sf-version-too-low\.json:7:29 note The value 6\.5\.641\.9590 comes from parameter 'clusterCodeVersion'\.$/m);
     assert.match(stdout, /^ {2}examples\/sf-application\/ApplicationPackageRoot\/ApplicationManifest\.xml:20:5 note The managed identities of application type 'OrdersAppType' in ApplicationManifest\.xml\.$/m);
-    assert.equal(stderr, '12 findings (6 errors, 6 warnings) in 15 ARM templates and 1 parameter file.\n');
+    assert.equal(stderr, '13 findings (7 errors, 6 warnings) in 17 ARM templates and 1 parameter file.\n');
   });
 
   it('exits 0 with --exit-zero, and when there are only warnings', () => {
@@ -103,13 +106,14 @@ describe('command line', () => {
         'examples/sf-mits-missing.fixed.json:39:11 warning sf-force-restart-on',
       ],
     );
-    // 14 templates: 6 rules with an example and its fixed copy, the managed cluster, and the
-    // template of examples/parameter-files.
-    assert.equal(restart.stderr, '4 findings (0 errors, 4 warnings) in 15 ARM templates and 1 parameter file.\n');
+    // 17 templates: 6 rules with an example and its fixed copy, the managed cluster, the
+    // templates of examples/parameter-files, examples/sf-application and examples/split-app-cluster (2).
+    assert.equal(restart.stderr, '4 findings (0 errors, 4 warnings) in 17 ARM templates and 1 parameter file.\n');
     const two = run('--rule=sf-version-too-low', '--rule', 'sf-mits-missing', 'examples');
     assert.equal(two.status, 1);
-    // sf-mits-missing.json, sf-version-too-low.json, and the parameter-files pair (6.5.641.9590 from the file).
-    assert.equal(two.stderr, '4 findings (4 errors, 0 warnings) in 15 ARM templates and 1 parameter file.\n');
+    // sf-mits-missing.json, split-app-cluster/cluster.json, sf-version-too-low.json, and the
+    // parameter-files pair (6.5.641.9590 from the file).
+    assert.equal(two.stderr, '5 findings (5 errors, 0 warnings) in 17 ARM templates and 1 parameter file.\n');
   });
 
   it('refuses an unknown --rule code with exit 2 and lists the codes', () => {

@@ -4,6 +4,7 @@ import { APPLICATION_TYPE, CLUSTER_TYPE, collectResources, type LinkOptions, typ
 import { isExpression, literalString, type Resolved, type TemplateScopeOptions } from './template-scope';
 import { tokenServiceState, type TokenServiceState } from './token-service';
 import { forceRestartState, type ForceRestartState } from './upgrade-policy';
+import { otherFileApplications } from './workspace-applications';
 
 /** A classic Service Fabric cluster and what the rules need to know about it. */
 export interface ClusterContext {
@@ -37,6 +38,8 @@ export interface IdentityApplication {
   /** The `identity` or `properties.managedIdentities` node that shows it. */
   evidence: Node;
   label: string;
+  /** The file name of the other template of the workspace that deploys it, when it is not in this one. */
+  otherFile?: string;
 }
 
 /** What the rules check: the template's clusters and its applications with identities. */
@@ -92,7 +95,57 @@ export function buildTemplateContext(root: Node, options: TemplateScopeOptions &
     const cluster = clusterOf(application.entry, clusters);
     cluster?.identityApplications.push(application);
   }
+  if (options.link) linkOtherFiles(clusters, options.link);
   return { root, clusters, identityApplications, applications, resources, ...(options.link ? { link: options.link } : {}) };
+}
+
+/**
+ * Applications of other templates in the workspace (an application template beside its cluster
+ * template) that run on a cluster of this one, matched by the cluster's name evaluated with the
+ * values known here (parameter file, else defaults) and the application's cluster name evaluated
+ * with its template's defaults. Only for a cluster that would otherwise have none and lacks the
+ * token service: the only case where they change a finding, so other analyses read no file.
+ */
+function linkOtherFiles(clusters: ClusterContext[], link: LinkOptions): void {
+  const lonely = clusters.filter((cluster) => cluster.tokenService.state === 'missing' && cluster.identityApplications.length === 0);
+  if (lonely.length === 0 || !link.host.findFiles) return;
+  const named = lonely.flatMap((cluster) => {
+    const name = evaluatedName(cluster.entry);
+    return name === undefined ? [] : [{ cluster, name: name.toLowerCase() }];
+  });
+  if (named.length === 0) return;
+  const applications = otherFileApplications(link, otherTemplateApplications, applicationClusterName);
+  for (const { cluster, name } of named) {
+    for (const application of applications) {
+      if (application.clusterName !== name) continue;
+      cluster.identityApplications.push({ entry: application.entry, evidence: application.evidence, label: application.label, otherFile: application.fileName });
+    }
+  }
+}
+
+/** The applications with a managed identity of another template, read alone with its defaults. */
+function otherTemplateApplications(root: Node): IdentityApplication[] {
+  return buildTemplateContext(root).identityApplications;
+}
+
+/**
+ * The name of the cluster an application runs on, evaluated: its parent cluster's name when it
+ * is declared as a child resource, else the first segment of its own `clusterName/appName`.
+ */
+function applicationClusterName(application: ResourceEntry): string | undefined {
+  for (let parent = application.parent; parent; parent = parent.parent) {
+    if (parent.type === CLUSTER_TYPE) return evaluatedName(parent);
+  }
+  const name = evaluatedName(application);
+  if (name === undefined || !name.includes('/')) return undefined;
+  const cluster = name.slice(0, name.indexOf('/')).trim();
+  return cluster === '' ? undefined : cluster;
+}
+
+/** The resource's name evaluated with the values known (no placeholder for an unknown parameter). */
+function evaluatedName(entry: ResourceEntry): string | undefined {
+  const name = entry.scope.resolveString(propertyValue(entry.node, 'name'));
+  return name === undefined || name.trim() === '' ? undefined : name.trim();
 }
 
 /** `properties.upgradeMode` evaluated: known only when it evaluates to a string written somewhere. */

@@ -42,7 +42,7 @@ export const sfMitsMissing: Rule = {
         `${cluster.label} does not enable the Managed Identity Token Service: ${tokenService.reason}. ` +
         deploymentNote(cluster.entry) +
         (app
-          ? `${app.label} in this template runs on this cluster and uses a managed identity, which needs the token service. `
+          ? `${app.label} in ${app.otherFile ? `the template ${app.otherFile}` : 'this template'} runs on this cluster and uses a managed identity, which needs the token service. `
           : 'Applications on this cluster cannot use managed identities without it. ');
       const how = tokenService.computed
         ? `${tokenService.computed} is computed by an expression, so there is no quick fix: change the expression or the values it uses ` +
@@ -57,7 +57,7 @@ export const sfMitsMissing: Rule = {
         ...findingAt(cluster.typeNode),
         related: [
           ...origin(tokenService.steps, 'of fabricSettings'),
-          ...identityApplications.map((application) => relatedAt(application.evidence, `${application.label} uses a managed identity.`)),
+          ...identityApplications.map((application) => relatedAt(application.evidence, `${application.label}${application.otherFile ? ` in ${application.otherFile}` : ''} uses a managed identity.`)),
         ],
         fixes,
       });
