@@ -198,6 +198,18 @@ describe('sf-mits-missing across files (application template and cluster templat
     assert.equal(host.reads.includes(APP_URI), false);
   });
 
+  it('looks through the workspace once for a host whose files do not change (the CLI), not once per template', () => {
+    const files: Record<string, string> = { [APP_URI]: appTemplate('contoso-sf/orders') };
+    for (let i = 0; i < 5; i++) files[`file:///ws/infra/cluster-${i}.json`] = clusterTemplate(i === 0 ? 'contoso-sf' : `other-${i}`);
+    const host = Object.assign(memoryHost(files), { unchanging: true as const });
+    const severities = Object.keys(files)
+      .filter((uri) => uri !== APP_URI)
+      .map((uri) => analyzeDocument(files[uri], { uri, host }).findings.find((f) => f.code === 'sf-mits-missing')?.severity);
+    assert.deepEqual(severities, ['error', 'warning', 'warning', 'warning', 'warning']);
+    // Each file is read once by the look through the workspace, not once per analysed template.
+    assert.equal(host.reads.filter((uri) => uri === APP_URI).length, 1, host.reads.join('\n'));
+  });
+
   it('sees a change of the application template with the same host (the remembered reading is per text)', () => {
     const cluster = clusterTemplate('contoso-sf');
     const files: Record<string, string> = { [CLUSTER_URI]: cluster, [APP_URI]: appTemplate('contoso-sf/orders') };
