@@ -1,10 +1,9 @@
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import type { Node } from 'jsonc-parser';
 import { mayMentionServiceFabric, readSelectiveTree } from './fast-tree';
 import { propertyValue } from './json-nodes';
-import { PARSE_OPTIONS } from './parameter-files';
 import { documentOf } from './source-documents';
 import { buildTemplateContext, symbolicName, type ClusterContext, type TemplateContext } from './template-context';
-import { isDeploymentTemplateSchema } from './template-model';
+import { isDeploymentTemplateSchema, parseCleanTemplate } from './template-model';
 import type { ParameterValues } from './template-scope';
 
 /**
@@ -90,22 +89,12 @@ function baselineRoot(baseline: Baseline): Node | undefined {
 
 /** The template's root, or undefined when the text is not a template that parses cleanly. */
 function readBaselineRoot(text: string): Node | undefined {
-  let root: Node | undefined;
+  // Without Service Fabric there is nothing to compare.
   const tree = mayMentionServiceFabric(text) ? readSelectiveTree(text, 'relevant', false) : undefined;
-  if (tree?.ok) {
-    root = tree.root;
-  } else {
-    // Without Service Fabric there is nothing to compare; a text the fast reader refuses is read whole.
-    if (!tree) return undefined;
-    const errors: ParseError[] = [];
-    try {
-      root = parseTree(text, errors, PARSE_OPTIONS);
-    } catch {
-      // Nested too deeply to parse: no baseline.
-      return undefined;
-    }
-    if (errors.length > 0) return undefined;
-  }
+  if (!tree) return undefined;
+  // A text the fast reader refuses is read whole (and one nested too deeply to parse has no baseline).
+  if (!tree.ok) return parseCleanTemplate(text);
+  const root = tree.root;
   return root?.type === 'object' && isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value) ? root : undefined;
 }
 

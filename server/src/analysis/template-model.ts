@@ -14,6 +14,22 @@ export function isDeploymentTemplateSchema(schema: unknown): boolean {
   return typeof schema === 'string' && DEPLOYMENT_TEMPLATE_SCHEMA.test(schema.trim());
 }
 
+/**
+ * Another file's text (a linked template, a baseline, a template found in the workspace) as a
+ * template tree: undefined unless it parses without a single error (nor too deep for
+ * jsonc-parser) and its root `$schema` is a deployment template's.
+ */
+export function parseCleanTemplate(text: string): Node | undefined {
+  const errors: ParseError[] = [];
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, errors, PARSE_OPTIONS);
+  } catch {
+    return undefined;
+  }
+  return root?.type === 'object' && errors.length === 0 && isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value) ? root : undefined;
+}
+
 export const CLUSTER_TYPE = 'microsoft.servicefabric/clusters';
 export const APPLICATION_TYPE = 'microsoft.servicefabric/clusters/applications';
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
@@ -116,14 +132,8 @@ function followLink(templateLink: Node, properties: Node, scope: TemplateScope, 
   const text = link.host.readFile(target);
   if (text === undefined) return;
   link.dependencies.push(target);
-  const errors: ParseError[] = [];
-  let root: Node | undefined;
-  try {
-    root = parseTree(text, errors, PARSE_OPTIONS);
-  } catch {
-    return;
-  }
-  if (root?.type !== 'object' || errors.length > 0 || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) return;
+  const root = parseCleanTemplate(text);
+  if (root === undefined) return;
   const via = place.via ?? rangeOf(templateLink);
   registerDocument(root, { uri: target, text, linkedFrom: { name: basenameUri(target), range: via } });
   // A parameters file given by link is not read: its values are unknown.

@@ -1,8 +1,6 @@
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
-import { propertyValue } from './json-nodes';
-import { PARSE_OPTIONS } from './parameter-files';
+import type { Node } from 'jsonc-parser';
 import { registerDocument } from './source-documents';
-import { isDeploymentTemplateSchema, type LinkOptions, type ResourceEntry } from './template-model';
+import { parseCleanTemplate, type LinkOptions, type ResourceEntry } from './template-model';
 import { basenameUri, sameUri, type WorkspaceHost } from './workspace-host';
 
 /** At most this many JSON files are looked at for applications of another template. */
@@ -98,14 +96,8 @@ function read(
   identityApplications: (root: Node) => Array<{ entry: ResourceEntry; evidence: Node; label: string }>,
   clusterNameOf: (application: ResourceEntry) => string | undefined,
 ): OtherFileApplication[] {
-  const errors: ParseError[] = [];
-  let root: Node | undefined;
-  try {
-    root = parseTree(text, errors, PARSE_OPTIONS);
-  } catch {
-    return [];
-  }
-  if (root?.type !== 'object' || errors.length > 0 || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) return [];
+  const root = parseCleanTemplate(text);
+  if (root === undefined) return [];
   registerDocument(root, { uri, text });
   const fileName = basenameUri(uri);
   const out: OtherFileApplication[] = [];

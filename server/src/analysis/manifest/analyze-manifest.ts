@@ -1,11 +1,8 @@
-import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { templateParameterFile } from '../analyze';
-import { propertyValue } from '../json-nodes';
-import { PARSE_OPTIONS } from '../parameter-files';
 import { RULES } from '../rules';
 import { registerDocument } from '../source-documents';
 import { buildTemplateContext } from '../template-context';
-import { isDeploymentTemplateSchema } from '../template-model';
+import { parseCleanTemplate } from '../template-model';
 import type { AnalysisResult, OffsetRange } from '../types';
 import type { WorkspaceHost } from '../workspace-host';
 import { armApplications } from './application-identities';
@@ -61,14 +58,8 @@ function applicationsOfType(typeName: string, host: WorkspaceHost, dependencies:
     // An application's type name comes from `typeName` or an `applicationTypes` resource: a
     // template with neither word has no application that armApplications could match.
     if (text === undefined || !/servicefabric/i.test(text) || !/applications/i.test(text) || !/typename|applicationtypes/i.test(text)) continue;
-    const errors: ParseError[] = [];
-    let root: Node | undefined;
-    try {
-      root = parseTree(text, errors, PARSE_OPTIONS);
-    } catch {
-      continue;
-    }
-    if (root?.type !== 'object' || errors.length > 0 || !isDeploymentTemplateSchema(propertyValue(root, '$schema')?.value)) continue;
+    const root = parseCleanTemplate(text);
+    if (root === undefined) continue;
     dependencies.push(uri);
     try {
       registerDocument(root, { uri, text });
