@@ -1,29 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { codeOf, diagnosticsWhen } from './workspace';
 
 // Desktop only: the language server is a Node process, a child of the extension host, which this
 // test kills. The web suite (npm run test:web) runs the suites listed in test/integration/web/index.ts.
-
-function codeOf(diagnostic: vscode.Diagnostic): string {
-  const code = diagnostic.code;
-  return typeof code === 'object' ? String(code.value) : String(code);
-}
-
-function diagnosticsWhen(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const current = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sf-managed-identity');
-      if (!predicate(current)) return;
-      subscription.dispose();
-      resolve(current);
-    };
-    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
-      if (event.uris.some((changed) => changed.toString() === uri.toString())) check();
-    });
-    check();
-  });
-}
 
 describe('in VS Code on the desktop', () => {
   it('restarts a crashed server and says so once in its output channel', async () => {

@@ -1,39 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { applyAction } from './apply-action';
-import { readText } from './workspace';
+import { codeOf, diagnosticsWhen, ours, readText } from './workspace';
 
 /** The workspace is a copy of examples/, so the hand-written *.fixed.json files are there too. */
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the tests need the examples folder open');
   return vscode.Uri.joinPath(folder.uri, name);
-}
-
-function ours(uri: vscode.Uri): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sf-managed-identity');
-}
-
-/** Resolves when the diagnostics of `uri` satisfy `predicate`: driven by events, never by sleeping. */
-function diagnosticsWhen(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const current = ours(uri);
-      if (!predicate(current)) return false;
-      subscription.dispose();
-      resolve(current);
-      return true;
-    };
-    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
-      if (event.uris.some((changed) => changed.toString() === uri.toString())) check();
-    });
-    check();
-  });
-}
-
-function codeOf(diagnostic: vscode.Diagnostic): string {
-  const code = diagnostic.code;
-  return typeof code === 'object' ? String(code.value) : String(code);
 }
 
 const cases = [

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { applyAction } from './apply-action';
+import { codeOf, diagnosticsWhen as anyDiagnosticsWhen } from './workspace';
 
 // Settings and suppressions in a real VS Code: a changed level shows at once, the "Turn off"
 // quick fix's command writes the workspace settings, and the suppression comment hides the
@@ -16,29 +17,12 @@ function workspaceFile(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
-function codeOf(diagnostic: vscode.Diagnostic): string {
-  const code = diagnostic.code;
-  return typeof code === 'object' ? String(code.value) : String(code);
-}
-
 function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sf-managed-identity' && codeOf(d) === CODE);
 }
 
-function diagnosticsWhen(uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const current = ours(uri);
-      if (!predicate(current)) return;
-      subscription.dispose();
-      resolve(current);
-    };
-    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
-      if (event.uris.some((changed) => changed.toString() === uri.toString())) check();
-    });
-    check();
-  });
-}
+/** Waits for this suite's rule's diagnostics only. */
+const diagnosticsWhen = (uri: vscode.Uri, predicate: (d: vscode.Diagnostic[]) => boolean) => anyDiagnosticsWhen(uri, predicate, ours);
 
 const severityIs = (severity: vscode.DiagnosticSeverity) => (d: vscode.Diagnostic[]) => d.length === 1 && d[0].severity === severity;
 
