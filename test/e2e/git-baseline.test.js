@@ -8,7 +8,7 @@ const { execFileSync } = require('node:child_process');
 const { mkdirSync, mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { launchBrowser, workbenchUrl, ROOT } = require('../editor/workbench');
+const { ROOT, openWorkbench, screenshotIfFailed, workbenchActions } = require('../editor/workbench');
 
 const URL = process.env.SF_CODE_SERVER_URL;
 const IMAGES = join(ROOT, 'docs', 'images');
@@ -20,6 +20,7 @@ const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '
 describe('git baseline in the VS Code user interface', function () {
   let browser;
   let page;
+  let goTo, problemRows;
   let repo;
   const git = (...args) => execFileSync('git', args, { cwd: repo, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -35,22 +36,16 @@ describe('git baseline in the VS Code user interface', function () {
     writeFileSync(join(repo, 'cluster.json'), FORCE_RESTART_OFF);
     mkdirSync(join(repo, '.vscode'));
     writeFileSync(join(repo, '.vscode', 'settings.json'), JSON.stringify({ 'json.schemaDownload.enable': false, 'files.associations': { '*.json': 'jsonc' } }, null, 2));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl({ url: URL }, repo));
-    await page.waitForSelector('.monaco-workbench .explorer-folders-view', { timeout: 60_000 });
+    ({ browser, page } = await openWorkbench(repo));
+    ({ goTo, problemRows } = workbenchActions(page));
     mkdirSync(IMAGES, { recursive: true });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: join(ROOT, 'test', 'e2e', `failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}.png`) });
+    await screenshotIfFailed(this, page);
   });
 
   after(async () => browser?.close());
-
-  async function problemRows() {
-    return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((row) => row.textContent.replace(/\s+/g, ' ').trim()));
-  }
 
   async function waitForRow(needle, what) {
     await page
@@ -59,13 +54,6 @@ describe('git baseline in the VS Code user interface', function () {
         throw new Error(`${what}: ${error.message}\nrows: ${JSON.stringify(await problemRows())}`);
       });
     return (await problemRows()).find((row) => row.includes(needle));
-  }
-
-  async function goTo(line, column) {
-    await page.keyboard.press('Control+G');
-    const input = await page.waitForSelector('.quick-input-widget input');
-    await input.fill(`:${line}:${column}`);
-    await page.keyboard.press('Enter');
   }
 
   it('this change enables the token service without forceRestart: sf-force-restart-needed, and its fix sets it', async () => {

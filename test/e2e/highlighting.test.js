@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const { copyFileSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { launchBrowser, exampleWorkspace, workbenchUrl, ROOT } = require('../editor/workbench');
+const { exampleWorkspace, ROOT, openWorkbench, screenshotIfFailed } = require('../editor/workbench');
 
 const URL = process.env.SF_CODE_SERVER_URL;
 const IMAGES = join(ROOT, 'docs', 'images');
@@ -34,10 +34,7 @@ describe('expression highlighting in VS Code', function () {
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
     Object.assign(settings, { 'workbench.colorTheme': 'Default Dark Modern', 'editor.stickyScroll.enabled': false, 'editor.minimap.enabled': false, 'editor.occurrencesHighlight': 'off', 'editor.selectionHighlight': false });
     writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await page.goto(workbenchUrl({ url: URL }, workspace));
-    await page.waitForSelector('.monaco-workbench .explorer-folders-view', { timeout: 60_000 });
+    ({ browser, page } = await openWorkbench(workspace, { width: 1400, height: 1000 }));
     mkdirSync(IMAGES, { recursive: true });
 
     await page.keyboard.press('Control+P');
@@ -51,7 +48,7 @@ describe('expression highlighting in VS Code', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: join(ROOT, 'test', 'e2e', `failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}.png`) });
+    await screenshotIfFailed(this, page);
   });
 
   after(async () => browser?.close());

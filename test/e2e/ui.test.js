@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { launchBrowser, exampleWorkspace, workbenchUrl, ROOT } = require('../editor/workbench');
+const { exampleWorkspace, ROOT, openWorkbench, screenshotIfFailed, workbenchActions } = require('../editor/workbench');
 
 const URL = process.env.SF_CODE_SERVER_URL;
 const IMAGES = join(ROOT, 'docs', 'images');
@@ -14,6 +14,7 @@ const LEGACY = readFileSync(join(ROOT, 'examples', 'sf-mits-missing.json'), 'utf
 describe('in the VS Code user interface', function () {
   let browser;
   let page;
+  let goTo, problemRows, waitForProblems;
   let workspace;
 
   before(async function () {
@@ -21,15 +22,13 @@ describe('in the VS Code user interface', function () {
     workspace = exampleWorkspace();
     // A cluster without the token service, pinned below 6.5 CU2, for the one-step command.
     writeFileSync(join(workspace, 'legacy-cluster.json'), LEGACY);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl({ url: URL }, workspace));
-    await page.waitForSelector('.monaco-workbench .explorer-folders-view', { timeout: 60_000 });
+    ({ browser, page } = await openWorkbench(workspace));
+    ({ goTo, problemRows, waitForProblems } = workbenchActions(page));
     mkdirSync(IMAGES, { recursive: true });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: join(ROOT, 'test', 'e2e', `failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}.png`) });
+    await screenshotIfFailed(this, page);
   });
 
   after(async () => browser?.close());
@@ -45,30 +44,6 @@ describe('in the VS Code user interface', function () {
     await page.keyboard.press('Enter');
     await page.waitForFunction((wanted) => document.querySelector('.tab.active')?.textContent.includes(wanted), name);
     await page.click('.editor-group-container.active .monaco-editor .view-lines');
-  }
-
-  async function goTo(line, column) {
-    await page.keyboard.press('Control+G');
-    const input = await page.waitForSelector('.quick-input-widget input');
-    await input.fill(`:${line}:${column}`);
-    await page.keyboard.press('Enter');
-  }
-
-  async function problemRows() {
-    return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((row) => row.textContent.replace(/\s+/g, ' ').trim()));
-  }
-
-  async function waitForProblems(predicate, what) {
-    await page.waitForFunction(
-      (source) => {
-        const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((row) => row.textContent);
-        return new Function('rows', `return (${source})(rows)`)(rows);
-      },
-      predicate.toString(),
-      { timeout: 30_000 },
-    ).catch(async (error) => {
-      throw new Error(`${what}: ${error.message}\nrows: ${JSON.stringify(await problemRows())}`);
-    });
   }
 
   /** Opens the Quick Fix menu with Ctrl+. and chooses an entry with the keyboard. */

@@ -5,7 +5,7 @@
 const assert = require('node:assert/strict');
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { launchBrowser, exampleWorkspace, workbenchUrl, ROOT } = require('../editor/workbench');
+const { exampleWorkspace, ROOT, openWorkbench, screenshotIfFailed } = require('../editor/workbench');
 
 const URL = process.env.SF_CODE_SERVER_URL;
 const IMAGES = join(ROOT, 'docs', 'images');
@@ -20,14 +20,11 @@ describe('workspace scope in the VS Code user interface', function () {
     const settingsFile = join(workspace, '.vscode', 'settings.json');
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
     writeFileSync(settingsFile, JSON.stringify({ ...settings, 'sfManagedIdentity.diagnostics.scope': 'workspace' }, null, 2));
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl({ url: URL }, workspace));
-    await page.waitForSelector('.monaco-workbench .explorer-folders-view', { timeout: 60_000 });
+    ({ browser, page } = await openWorkbench(workspace));
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await page.screenshot({ path: join(ROOT, 'test', 'e2e', `failed-${this.currentTest.title.slice(0, 20).replace(/\W+/g, '-')}.png`) });
+    await screenshotIfFailed(this, page);
   });
 
   after(async () => browser?.close());

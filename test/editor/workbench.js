@@ -33,4 +33,56 @@ function workbenchUrl(server, folder, payload) {
   return url;
 }
 
-module.exports = { launchBrowser, exampleWorkspace, workbenchUrl, ROOT };
+/**
+ * Chromium on code-server's workbench for `folder` (SF_CODE_SERVER_URL, set by
+ * `npm run test:editor`), once the explorer shows.
+ */
+async function openWorkbench(folder, viewport = { width: 1400, height: 900 }) {
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  await page.goto(workbenchUrl({ url: process.env.SF_CODE_SERVER_URL }, folder));
+  await page.waitForSelector('.monaco-workbench .explorer-folders-view', { timeout: 60_000 });
+  return { browser, page };
+}
+
+/** For afterEach (`function`, so `this` is Mocha's context): keeps a failed test's screen under test/e2e/. */
+async function screenshotIfFailed(context, page) {
+  const test = context.currentTest;
+  if (test?.state === 'failed') await page?.screenshot({ path: join(ROOT, 'test', 'e2e', `failed-${test.title.slice(0, 20).replace(/\W+/g, '-')}.png`) });
+}
+
+/** What the UI tests do in a workbench page, by keyboard and by reading the Problems panel. */
+function workbenchActions(page) {
+  /** Go to Line/Column (Ctrl+G). */
+  async function goTo(line, column) {
+    await page.keyboard.press('Control+G');
+    const input = await page.waitForSelector('.quick-input-widget input');
+    await input.fill(`:${line}:${column}`);
+    await page.keyboard.press('Enter');
+  }
+
+  /** The rows of the Problems panel that are drawn, as text with single spaces. */
+  async function problemRows() {
+    return page.$$eval('.markers-panel .monaco-list-row', (rows) => rows.map((row) => row.textContent.replace(/\s+/g, ' ').trim()));
+  }
+
+  /** Waits (30 s) until `predicate(rows)` holds in the page; on failure says `what` and lists the rows. */
+  async function waitForProblems(predicate, what) {
+    await page
+      .waitForFunction(
+        (source) => {
+          const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((row) => row.textContent);
+          return new Function('rows', `return (${source})(rows)`)(rows);
+        },
+        predicate.toString(),
+        { timeout: 30_000 },
+      )
+      .catch(async (error) => {
+        throw new Error(`${what}: ${error.message}\nrows: ${JSON.stringify(await problemRows())}`);
+      });
+  }
+
+  return { goTo, problemRows, waitForProblems };
+}
+
+module.exports = { launchBrowser, exampleWorkspace, workbenchUrl, openWorkbench, screenshotIfFailed, workbenchActions, ROOT };
