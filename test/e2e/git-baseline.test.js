@@ -65,7 +65,9 @@ describe('git baseline in the VS Code user interface', function () {
     await page.waitForFunction(() => document.querySelector('.tab.active')?.textContent.includes('cluster.json'));
     await page.click('.editor-group-container.active .monaco-editor .view-lines');
     await page.keyboard.press('Control+Shift+M');
-    const row = await waitForRow('This change enables the Managed Identity Token Service', 'the git baseline never reached the server');
+    // The client may send the baseline twice: first as plain HEAD while the git extension has
+    // not read the repository's state yet, then with the commit. Wait for the second.
+    const row = await waitForRow('ManagedIdentityTokenService section at HEAD (', 'the git baseline (with its commit) never reached the server');
     assert.match(row, /Cluster 'northwind-sf', which has no enabled ManagedIdentityTokenService section at HEAD \([0-9a-f]{7}\), but/);
     assert.match(row, /sf-force-restart-needed/);
 
